@@ -1,0 +1,241 @@
+"""Explanations for people: a merchant's trace rendered as a tree, in English or Chinese.
+
+Input: a `Step` trace from the evaluator and its `ir.Program`. Output: rich `Tree` / text.
+Numbers are shown with 2 decimals (shares as percentages), as the docs do.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from rich.console import Console
+from rich.tree import Tree
+
+from rubric.backends.reference.trace import Step
+from rubric.check import parse_zone
+from rubric.ir import nodes as ir
+
+__all__ = ["explain_text", "explain_tree", "fmt_value"]
+
+_WORDS = {
+    "en": {
+        "as_of": "as of", "score": "score", "tier": "tier", "status": "status", "raw": "raw score",
+        "weighted": "weighted mean of dimensions", "weights_for": "weights for", "default": "default weights",
+        "weight": "weight", "no_sample": "no sample", "left_out": "left out, its weight shared",
+        "protection": "protection score", "of": "of", "curve": "curve", "between": "between", "below": "at or below",
+        "above": "at or above", "deduction": "deduction", "each": "each", "clamp": "clamped to",
+        "tier_rules": "tier rules", "matched": "matched", "not_matched": "no", "consequence": "consequence",
+        "applies": "applies", "does_not_apply": "does not apply", "assessment": "assessment", "holds": "holds",
+        "fails": "does not hold", "charge": "charge", "output": "output", "group": "group of", "value": "value",
+        "window": "window", "unrated": "unrated: no indicator has a sample", "not_open": "not open at as-of",
+        "confirmed": "confirmed", "illustrative": "illustrative", "excluded": "left out", "after": "after deductions",
+        "definition": "definition", "promoters": "promoters", "detractors": "detractors", "mean_of": "mean of",
+        "status_rules": "status rules", "none": "none",
+    },
+    "zh": {
+        "as_of": "考核日", "score": "得分", "tier": "等级", "status": "状态", "raw": "原始得分",
+        "weighted": "各维度加权平均", "weights_for": "权重适用于", "default": "默认权重",
+        "weight": "权重", "no_sample": "无样本", "left_out": "不参与计算，权重由其余指标分摊",
+        "protection": "保护分", "of": "/", "curve": "评分曲线", "between": "位于", "below": "不高于",
+        "above": "不低于", "deduction": "扣分", "each": "每次", "clamp": "限定在",
+        "tier_rules": "等级规则", "matched": "命中", "not_matched": "未命中", "consequence": "处置",
+        "applies": "生效", "does_not_apply": "未生效", "assessment": "考核", "holds": "满足",
+        "fails": "不满足", "charge": "费用", "output": "输出", "group": "组内商家数", "value": "数值",
+        "window": "时间窗口", "unrated": "暂无评分：所有指标均无样本", "not_open": "考核日尚未开店",
+        "confirmed": "已确认", "illustrative": "示例值", "excluded": "剔除", "after": "扣分后",
+        "definition": "口径", "promoters": "推荐者", "detractors": "贬损者", "mean_of": "平均",
+        "status_rules": "状态规则", "none": "无",
+    },
+}
+
+
+def fmt_value(value: Any, unit: str) -> str:
+    """2-decimal display: shares as percentages, durations in hours.
+
+    >>> fmt_value(0.01234, "share"), fmt_value(52.5, "hours"), fmt_value(None, "score")
+    ('1.23%', '52.50 h', '—')
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if unit == "share":
+        return f"{value * 100:.2f}%"
+    if unit == "hours":
+        return f"{value:.2f} h"
+    if unit == "count":
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, (int, float)):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _moment(micros: int | None, zone_text: str) -> str:
+    if micros is None:
+        return "…"
+    moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=micros)
+    return moment.astimezone(parse_zone(zone_text)).strftime("%Y-%m-%d %H:%M")
+
+
+def _prov(step: Step, w: dict) -> str:
+    status = step.provenance.status if step.provenance else None
+    return f" [{w[status]}]" if status else ""
+
+
+class _Renderer:
+    def __init__(self, program: ir.Program, lang: str):
+        self.program = program
+        self.lang = lang
+        self.w = _WORDS[lang]
+
+    def title(self, step: Step) -> str:
+        text = step.title.text(self.lang, step.name)
+        return text if text == step.name else f"{text} ({step.name})"
+
+    def window(self, d: dict) -> str:
+        if d.get("from") is None and d.get("to") is None:
+            return ""
+        close = "]" if d.get("to_inclusive") else ")"
+        return f" [{_moment(d.get('from'), self.program.zone)} → {_moment(d.get('to'), self.program.zone)}{close}"
+
+    def measure(self, step: Step) -> str:
+        d, w = step.details, self.w
+        if "denominator" in d and "numerator" in d:
+            return f"{d['numerator']} {w['of']} {d['denominator']}: {d.get('definition', '')}{self.window(d)}"
+        if "promoters" in d:
+            return (f"{w['promoters']} {d['promoters']}, {w['detractors']} {d['detractors']} {w['of']} "
+                    f"{d['denominator']}: {d.get('definition', '')}{self.window(d)}")
+        if "count" in d:
+            return f"n = {d['count']}: {d.get('definition', '')}{self.window(d)}"
+        return d.get("definition", "")
+
+    def curve(self, d: dict, unit: str) -> str:
+        seg = d.get("curve")
+        if not seg:
+            return ""
+        w = self.w
+        if seg["segment"] == "between":
+            (x0, y0), (x1, y1) = seg["from"], seg["to"]
+            return f"; {w['curve']} {w['between']} {fmt_value(x0, unit)}→{y0:g} … {fmt_value(x1, unit)}→{y1:g}"
+        x, y = seg["point"]
+        return f"; {w['curve']} {w[seg['segment']]} {fmt_value(x, unit)} → {y:g}"
+
+    def indicator(self, step: Step, parent: Tree, weight: float | None = None) -> None:
+        w, d = self.w, step.details
+        value = fmt_value(step.value, step.unit)
+        if step.value is None:
+            rule = w["protection"] if d.get("no_sample") == "protection score" else w["left_out"]
+            score = f"{w['no_sample']}: {rule}" + (f" = {fmt_value(d.get('score'), 'score')}" if d.get("score") is not None else "")
+        else:
+            score = f"{w['score']} {fmt_value(d.get('score'), 'score')}{self.curve(d, step.unit)}"
+        weight_text = f" × {weight * 100:.2f}%" if weight is not None else ""
+        node = parent.add(f"{self.title(step)} = {value} → {score}{weight_text}{_prov(step, w)}")
+        node.add(self.measure(step))
+
+    def dimension(self, step: Step, parent: Tree, weight: float | None) -> None:
+        w = self.w
+        weight_text = f" × {weight * 100:.2f}% {w['weight']}" if weight is not None else ""
+        node = parent.add(f"{self.title(step)} = {fmt_value(step.value, 'score')}{weight_text}{_prov(step, w)}")
+        used = {m["name"]: m["used_weight"] for m in step.details.get("members", [])}
+        for child in step.children:
+            self.indicator(child, node, used.get(child.name))
+
+    def render(self, trace: Step) -> Tree:
+        w, p = self.w, self.program
+        head = (f"{trace.name} · {p.title.text(self.lang, p.name)} · {w['as_of']} {trace.details.get('as_of')} "
+                f"({p.zone})")
+        root = Tree(head)
+        status = trace.details.get("status")
+        if status == "not_open":
+            root.add(f"{w['status']}: not_open ({w['not_open']})")
+            return root
+        tier = next((c for c in trace.children if c.kind == "tier"), None)
+        root.add(f"{w['score']} {fmt_value(trace.value, 'score')} · {w['tier']} "
+                 f"{tier.value if tier and tier.value else '—'} · {w['status']} {status}")
+        self.score_part(trace, root)
+        self.rules_part(trace, root)
+        return root
+
+    def score_part(self, trace: Step, root: Tree) -> None:
+        w = self.w
+        raw = next((c for c in trace.children if c.kind == "raw_score"), None)
+        dims = {c.name: c for c in trace.children if c.kind == "dimension"}
+        for step in trace.children:
+            if step.kind in ("value",):
+                node = root.add(f"{self.title(step)} = {fmt_value(step.value, step.unit)}{_prov(step, w)}")
+                node.add(self.measure(step))
+        if raw is not None:
+            weights_for = raw.details.get("weights_for")
+            label = f"{w['weights_for']} {weights_for}" if weights_for and weights_for != "default" else w["default"]
+            node = root.add(f"{w['raw']} = {fmt_value(raw.value, 'score')}"
+                            + (f" = {w['weighted']} ({label})" if dims else ""))
+            used = {m["name"]: m["used_weight"] for m in raw.details.get("members", [])}
+            for name, dim in dims.items():
+                self.dimension(dim, node, used.get(name))
+            for step in trace.children:
+                if step.kind == "indicator":
+                    self.indicator(step, node)
+            if trace.value is None and raw.value is None:
+                node.add(w["unrated"])
+        for step in trace.children:
+            if step.kind == "deduction":
+                d = step.details
+                root.add(f"{w['deduction']} {self.title(step)}: {d['count']} × {d['each']:g} = "
+                         f"−{fmt_value(step.value, 'score')}{_prov(step, w)}")
+            elif step.kind == "score":
+                d = step.details
+                clamp = d.get("clamp")
+                text = f"{w['score']} = {fmt_value(step.value, 'score')} ({w['after']} {fmt_value(d.get('after_deductions'), 'score')}"
+                if clamp:
+                    low = "−∞" if clamp[0] is None else f"{clamp[0]:g}"
+                    high = "∞" if clamp[1] is None else f"{clamp[1]:g}"
+                    text += f", {w['clamp']} {low} .. {high}"
+                root.add(text + ")" + _prov(step, w))
+
+    def rules_part(self, trace: Step, root: Tree) -> None:
+        w = self.w
+        for step in trace.children:
+            if step.kind in ("status", "tier") and step.details.get("rules"):
+                node = root.add(f"{w['status_rules'] if step.kind == 'status' else w['tier_rules']}: "
+                                f"{step.value if step.value is not None else '—'}{_prov(step, w)}")
+                for rule in step.details["rules"]:
+                    mark = w["matched"] if rule["matched"] else w["not_matched"]
+                    node.add(f"{rule['name']}: {rule['condition']} → {mark}")
+            elif step.kind == "consequence":
+                self.consequence(step, root)
+            elif step.kind == "output":
+                extra = f" ({w['group']} {step.details['group_size']})" if "group_size" in step.details else ""
+                root.add(f"{w['output']} {self.title(step)} = {fmt_value(step.value, step.unit)}{extra}{_prov(step, w)}")
+
+    def consequence(self, step: Step, root: Tree) -> None:
+        w, d = self.w, step.details
+        verdict = w["applies"] if step.value else w["does_not_apply"]
+        node = root.add(f"{w['consequence']} {self.title(step)}: {verdict} ({d['condition']}){_prov(step, w)}")
+        runs = d.get("assessments", [])
+        if len(runs) > 1:
+            for run in runs:
+                mark = w["holds"] if run["holds"] else w["fails"]
+                node.add(f"{w['assessment']} {run['as_of']}: {w['score']} {fmt_value(run['score'], 'score')} → {mark}")
+        charge = d.get("charge")
+        if charge and charge["amount"] is not None:
+            node.add(f"{w['charge']} {charge['output']} = {charge['amount']:.2f}")
+
+
+def explain_tree(trace: Step, program: ir.Program, lang: str = "en") -> Tree:
+    return _Renderer(program, lang).render(trace)
+
+
+def explain_text(trace: Step, program: ir.Program, lang: str = "en", width: int = 120) -> str:
+    """The explanation tree as plain text (no colour)."""
+    console = Console(width=width, record=True, color_system=None, force_terminal=False, file=_Null())
+    console.print(explain_tree(trace, program, lang))
+    return console.export_text()
+
+
+class _Null:
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass

@@ -1,0 +1,29 @@
+"""Semantic check: AST modules -> `CheckedProgram` (symbols) plus diagnostics.
+
+Every check appends to the sink and carries on, so one run reports every error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rubric.check.rules import check_declarations, parse_zone
+from rubric.check.symbols import Symbols, build_symbols
+from rubric.diagnostics import Sink
+from rubric.syntax import ast
+
+__all__ = ["CheckedProgram", "check_program", "parse_zone"]
+
+
+@dataclass(frozen=True)
+class CheckedProgram:
+    main: ast.Module
+    imports: tuple[ast.Module, ...]
+    symbols: Symbols
+
+
+def check_program(main: ast.Module, imports: list[ast.Module], sink: Sink) -> CheckedProgram:
+    """Resolve names and check types, units and structure; diagnostics go to `sink`."""
+    symbols = build_symbols(main, imports, sink)
+    check_declarations(symbols, sink)
+    return CheckedProgram(main=main, imports=tuple(imports), symbols=symbols)

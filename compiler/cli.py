@@ -1,0 +1,275 @@
+"""The command line: parses flags, calls the driver, renders results. No rule logic here."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rubric import driver
+from rubric.diagnostics import CompileError, Severity
+from rubric.diagnostics.render import RENDERERS, render_rich, use_colour
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Rubric: merchant scoring rules as data. Check, score and explain rubrics.")
+debug_app = typer.Typer(no_args_is_help=True, help="Print a compiler stage (ast or ir).")
+app.add_typer(debug_app, name="debug")
+
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DEMO_AS_OF = "2024-06-03"
+DEMO_MERCHANTS = 200
+DEMO_SEED = 7
+
+
+class _Fail(Exception):
+    """A user-facing failure: print the message, exit with the code."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _diagnostics(error: CompileError, fmt: str = "rich") -> None:
+    text = render_rich(error.diagnostics, error.sources, colour=use_colour(sys.stderr)) if fmt == "rich" \
+        else RENDERERS[fmt](error.diagnostics, error.sources)
+    sys.stderr.write(text)
+    n = len([d for d in error.diagnostics if d.severity is Severity.ERROR])
+    err.print(f"{n} error{'s' if n != 1 else ''}; nothing was scored.")
+
+
+def _compile(path: Path):
+    try:
+        return driver.compile_file(path)
+    except CompileError as e:
+        _diagnostics(e)
+        raise _Fail("", 1) from None
+
+
+def _load(program, data: Path):
+    from rubric.data.errors import DataError
+
+    try:
+        return driver.load_data(program, data)
+    except DataError as e:
+        sys.stderr.write(str(e) + "\n")
+        raise _Fail("the data was not scored; fix the problems above", 1) from None
+
+
+def _date(text: str):
+    try:
+        return driver._as_date(text)
+    except ValueError as e:
+        raise _Fail(str(e), 2) from None
+
+
+def _evaluate(program, tables, as_of, quiet: bool = False):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rubric.backends.reference.evaluate import evaluate
+    from rubric.result import ScoreResult
+
+    merchants = len(tables[program.data.entity])
+    if quiet or merchants < 2000 or not sys.stderr.isatty():
+        return ScoreResult(evaluate(program, tables, as_of))
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task(f"scoring {program.name}", total=None)
+
+        def tick(phase: str, done: int, total: int) -> None:
+            progress.update(task, description=f"{program.name}: {phase}", completed=done, total=total)
+
+        return ScoreResult(evaluate(program, tables, as_of, progress=tick))
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+@app.command()
+def check(files: list[Path] = typer.Argument(..., help="Rubric files to check."),
+          format: str = typer.Option("rich", "--format", "-f", help="rich, short or json")) -> None:
+    """Check rubrics; print every diagnostic (exit 1 when there is an error)."""
+    if format not in RENDERERS:
+        raise _Fail(f"unknown format {format!r}: use rich, short or json", 2)
+    diagnostics, sources = driver.check_files(files)
+    if format == "rich":
+        sys.stdout.write(render_rich(diagnostics, sources, colour=use_colour()))
+    else:
+        sys.stdout.write(RENDERERS[format](diagnostics, sources))
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = len(diagnostics) - errors
+    if format != "json":
+        verdict = "ok" if not errors else "failed"
+        err.print(f"{verdict}: {len(files)} file{'s' if len(files) != 1 else ''}, {errors} error"
+                  f"{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def score(rubric: Path = typer.Argument(..., help="The .rubric file."),
+          data: Path = typer.Option(..., "--data", help="Folder of <table>.parquet or <table>.csv files."),
+          as_of: str = typer.Option(..., "--as-of", help="Assessment date, YYYY-MM-DD (local to the rubric's zone)."),
+          out_file: Optional[Path] = typer.Option(None, "--out", help="Write results: .csv, .parquet or .json."),
+          engine: str = typer.Option("python", "--engine", help="python (the reference evaluator)")) -> None:
+    """Score every merchant; one row per merchant (domain.md §3)."""
+    if engine != "python":
+        raise _Fail(f"engine {engine!r} is not available in this version; use --engine python", 2)
+    program = _compile(rubric)
+    day = _date(as_of)
+    result = _evaluate(program, _load(program, data), day)
+    if out_file is not None:
+        from rubric.data.write import write_table_atomic
+
+        try:
+            write_table_atomic(result.table, out_file)
+        except (ValueError, OSError) as e:
+            raise _Fail(f"cannot write {out_file}: {e}", 1) from None
+        err.print(f"wrote {result.num_rows} rows to {out_file}")
+    _summary([(program, result)], day)
+
+
+@app.command()
+def explain(rubric: Path = typer.Argument(..., help="The .rubric file."),
+            data: Path = typer.Option(..., "--data"),
+            as_of: str = typer.Option(..., "--as-of"),
+            merchant: str = typer.Option(..., "--merchant", help="The merchant_id to explain."),
+            lang: str = typer.Option("en", "--lang", help="en or zh"),
+            as_json: bool = typer.Option(False, "--json", help="Print the trace as JSON.")) -> None:
+    """Explain where every number of one merchant's result came from."""
+    if lang not in ("en", "zh"):
+        raise _Fail(f"unknown language {lang!r}: use en or zh", 2)
+    program = _compile(rubric)
+    day = _date(as_of)
+    result = _evaluate(program, _load(program, data), day, quiet=True)
+    try:
+        trace = result.explain(merchant)
+    except KeyError as e:
+        raise _Fail(str(e.args[0]), 1) from None
+    if as_json:
+        sys.stdout.write(json.dumps(trace.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    from rubric.backends.reference.explain import explain_tree
+
+    out.print(explain_tree(trace, program, lang))
+
+
+@app.command("sample-data")
+def sample_data(out_dir: Path = typer.Option(..., "--out", help="Folder to write one file per table into."),
+                merchants: int = typer.Option(200, "--merchants", min=1),
+                seed: int = typer.Option(7, "--seed"),
+                fmt: str = typer.Option("parquet", "--format", help="parquet or csv")) -> None:
+    """Generate deterministic sample data for the whole data model."""
+    from rubric.sample.generate import generate_sample
+
+    try:
+        counts = generate_sample(out_dir, merchants=merchants, seed=seed, fmt=fmt)
+    except ValueError as e:
+        raise _Fail(str(e), 2) from None
+    table = Table(title=f"sample data in {out_dir}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, str(count))
+    out.print(table)
+
+
+@app.command()
+def demo(data: Optional[Path] = typer.Option(None, "--data", help="Use this folder instead of the bundled sample."),
+         as_of: str = typer.Option(DEMO_AS_OF, "--as-of")) -> None:
+    """Score every shipped rubric on the bundled sample data and print a summary."""
+    from rubric.sample.generate import generate_sample
+
+    day = _date(as_of)
+    folder = data
+    if folder is None:
+        folder = Path(tempfile.gettempdir()) / f"rubric-sample-{DEMO_MERCHANTS}-{DEMO_SEED}"
+        if not (folder / "merchants.parquet").exists():
+            generate_sample(folder, merchants=DEMO_MERCHANTS, seed=DEMO_SEED)
+    err.print(f"sample data: {folder} · as of {day.isoformat()}")
+    rules = sorted(p for p in driver.shipped_rules_dir().glob("*.rubric") if p.stem != "commerce")
+    results = []
+    for path in rules:
+        program = _compile(path)
+        results.append((program, _evaluate(program, _load(program, folder), day)))
+    _summary(results, day)
+    first = results[0]
+    example = next((r["merchant_id"] for r in first[1].to_pylist() if r["status"] not in ("not_open", "unrated")), None)
+    if example:
+        err.print(f"\nexplain one: rubric explain {first[0].path} --data {folder} --as-of {day} --merchant {example}")
+
+
+def _summary(results, day) -> None:
+    table = Table(title=f"as of {day.isoformat()}")
+    for col, justify in (("rubric", "left"), ("merchants", "right"), ("rated", "right"), ("mean score", "right"),
+                         ("tiers", "left"), ("consequences", "left")):
+        table.add_column(col, justify=justify)
+    for program, result in results:
+        rows = result.to_pylist()
+        scores = [r["score"] for r in rows if r["score"] is not None]
+        tiers = Counter(r["tier"] for r in rows if r["tier"] is not None)
+        cons = Counter(c for r in rows for c in r["consequences"].split(";") if c)
+        statuses = Counter(r["status"] for r in rows)
+        table.add_row(program.name, str(len(rows)),
+                      f"{len(scores)}" + (f" ({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))})"),
+                      f"{sum(scores) / len(scores):.2f}" if scores else "—",
+                      ", ".join(f"{k} {v}" for k, v in tiers.most_common()) or "—",
+                      ", ".join(f"{k} {v}" for k, v in cons.most_common()) or "—")
+    out.print(table)
+
+
+@debug_app.command("ast")
+def debug_ast(file: Path) -> None:
+    """Print the abstract syntax tree of a file (JSON)."""
+    from rubric.diagnostics import Sink
+    from rubric.source import SourceFile
+    from rubric.syntax.parse import parse_source
+
+    sink = Sink()
+    try:
+        source = SourceFile.read(file)
+    except (OSError, UnicodeDecodeError) as e:
+        raise _Fail(f"cannot read {file}: {e}", 1) from None
+    module = parse_source(source, sink)
+    if sink.errors:
+        _diagnostics(CompileError(sink.sorted(), sink.sources))
+        raise typer.Exit(1)
+    sys.stdout.write(module.model_dump_json(indent=2, exclude_none=True) + "\n")
+
+
+@debug_app.command("ir")
+def debug_ir(file: Path) -> None:
+    """Print the scoring graph of a rubric (JSON)."""
+    program = _compile(file)
+    sys.stdout.write(program.model_dump_json(indent=2, exclude_none=True) + "\n")
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except _Fail as e:
+        if str(e):
+            err.print(f"error: {e}")
+        sys.exit(e.code)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as e:  # click usage errors and the like
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        err.print(f"internal error: {type(e).__name__}: {e}\nplease report this with the command you ran")
+        sys.exit(70)

@@ -1,0 +1,176 @@
+"""Parsing: source text -> AST module, with syntax diagnostics.
+
+Input: `SourceFile`. Output: `ast.Module` (the items that parsed) and diagnostics in a Sink.
+After a syntax error the parser resumes at the next line that starts a statement, so one
+run reports every syntax error of a file.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from rubric.diagnostics import Sink
+from rubric.source import SourceFile, Span
+from rubric.syntax import ast
+from rubric.syntax.from_tree import ToAst
+
+__all__ = ["get_parser", "grammar_text", "parse_source", "STATEMENT_KEYWORDS"]
+
+STATEMENT_KEYWORDS = (
+    "rubric", "data", "table", "window", "condition", "value", "indicator", "dimension", "weights",
+    "total", "deduction", "clamp", "floor", "tier", "status", "consequence", "output",
+)
+_STATEMENT_START = re.compile(r"^[ \t]*(%s)\b" % "|".join(STATEMENT_KEYWORDS), re.MULTILINE)
+
+_TERMINAL_NAMES = {
+    "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage such as 40%",
+    "STRING": 'a quoted text such as "Title"', "CLOCK": "a time of day such as 09:00",
+    "COMPARE": "a comparison (<, <=, >, >=, !=)", "EQ": "`=`", "ARROW": "`->`", "RANGE": "`..`",
+    "BAR": "`|`", "PLUS": "`+`", "MINUS": "`-`", "TIMES": "`×`", "DIVIDE": "`/`", "ASOF": "`as-of`",
+    "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "LSQB": "`[`", "RSQB": "`]`", "COLON": "`:`",
+    "$END": "the end of the file",
+}
+
+
+def grammar_text() -> str:
+    return resources.files("rubric.grammar").joinpath("rubric.lark").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def get_parser() -> Lark:
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _TERMINAL_NAMES:
+        return _TERMINAL_NAMES[terminal]
+    pattern = get_parser().get_terminal(terminal).pattern
+    value = getattr(pattern, "value", terminal)
+    return f"the keyword `{value}`" if value.isalpha() or "-" in value else f"`{value}`"
+
+
+def _expected(expected) -> str:
+    names = sorted({_describe(t) for t in expected})
+    if len(names) > 6:
+        keywords = [n for n in names if n.startswith("the keyword")]
+        others = [n for n in names if not n.startswith("the keyword")]
+        names = others + ([f"a keyword ({', '.join(k.split('`')[1] for k in keywords[:8])}{', ...' if len(keywords) > 8 else ''})"] if keywords else [])
+    return ", ".join(names)
+
+
+def _report(err: UnexpectedInput, source: SourceFile, sink: Sink) -> int:
+    """Record one syntax error; return the offset where it happened."""
+    if isinstance(err, UnexpectedToken) and err.token.type == "$END":
+        at = len(source.text.rstrip())
+        sink.error("R0103", f"the file ends in the middle of a statement; expected {_expected(err.expected)}",
+                   Span(path=source.path, start=max(0, at - 1), end=at), "the statement is not finished")
+        return len(source.text)
+    if isinstance(err, UnexpectedEOF):
+        at = len(source.text.rstrip())
+        sink.error("R0103", "the file ends in the middle of a statement",
+                   Span(path=source.path, start=max(0, at - 1), end=at))
+        return len(source.text)
+    if isinstance(err, UnexpectedCharacters):
+        pos = err.pos_in_stream
+        char = source.text[pos]
+        sink.error("R0102", f"the character `{char}` cannot appear here",
+                   Span(path=source.path, start=pos, end=pos + 1), "not part of the language",
+                   help=_char_help(char))
+        return pos
+    token: Token = err.token
+    start = token.start_pos or 0
+    text = str(token)
+    span = Span(path=source.path, start=start, end=start + max(1, len(text)))
+    word = f"the keyword `{text}`" if token.type not in ("NAME", "NUMBER", "STRING", "PERCENT") else f"`{text}`"
+    sink.error("R0101", f"unexpected {word}; expected {_expected(err.expected)}", span, "unexpected here",
+               help=_token_help(token, err.expected))
+    return start
+
+
+def _char_help(char: str) -> str | None:
+    if char in "“”":
+        return 'use straight quotes: "Title"'
+    if char == "%":
+        return "write a percentage right after its number, as in 40%"
+    if char in "≤≥":
+        return "write comparisons as <= and >="
+    return None
+
+
+def _token_help(token: Token, expected) -> str | None:
+    if "PERCENT" in expected and token.type == "NUMBER":
+        return f"weights are percentages: write {token}%"
+    if "EQ" in expected:
+        return "a definition is written `indicator name \"Title\" | \"标题\" = ...`"
+    if token.type == "NAME" and "COMMA" in expected:
+        return "separate the items of a list with commas"
+    return None
+
+
+def _resume_offset(text: str, after: int) -> int | None:
+    """The start of the next line that begins a statement, after the error."""
+    line_end = text.find("\n", after)
+    if line_end < 0:
+        return None
+    match = _STATEMENT_START.search(text, line_end + 1)
+    return match.start() if match else None
+
+
+def parse_source(source: SourceFile, sink: Sink) -> ast.Module:
+    """Parse one file; syntax errors go to `sink` and parsing resumes at the next statement.
+
+    >>> from rubric.diagnostics import Sink
+    >>> m = parse_source(SourceFile("t.rubric", "window recent = last 30 days"), Sink())
+    >>> m.items[0].name.name
+    'recent'
+    """
+    sink.add_source(source)
+    items: list = []
+    text, offset = source.text, 0
+    while True:
+        masked = " " * offset + text[offset:]
+        try:
+            tree = get_parser().parse(masked)
+        except UnexpectedInput as err:
+            at = _report(err, source, sink)
+            good_end = _STATEMENT_START.search(text, offset)
+            # keep what parsed before the failing statement
+            prefix_end = _last_statement_start(text, offset, at)
+            if prefix_end is not None and prefix_end > offset:
+                items.extend(_parse_prefix(source, offset, prefix_end))
+            nxt = _resume_offset(text, at)
+            if nxt is None or nxt <= offset or good_end is None:
+                break
+            offset = nxt
+            continue
+        items.extend(_to_ast(tree, source, sink))
+        break
+    return ast.Module(path=source.path, items=tuple(items))
+
+
+def _last_statement_start(text: str, start: int, at: int) -> int | None:
+    last = None
+    for match in _STATEMENT_START.finditer(text, start, at):
+        last = match.start()
+    return last
+
+
+def _parse_prefix(source: SourceFile, start: int, end: int) -> list:
+    masked = " " * start + source.text[start:end]
+    try:
+        return _to_ast(get_parser().parse(masked), source, Sink())
+    except UnexpectedInput:
+        return []
+
+
+def _to_ast(tree, source: SourceFile, sink: Sink) -> list:
+    try:
+        return ToAst(source.path).transform(tree)
+    except VisitError as err:  # a literal the grammar admits but the AST cannot hold
+        sink.error("R0104", f"cannot read this statement: {err.orig_exc}", Span(path=source.path, start=0, end=1))
+        return []

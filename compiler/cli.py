@@ -105,6 +105,7 @@ def check(files: list[Path] = typer.Argument(..., help="Rubric files to check.")
         sys.stdout.write(render_rich(diagnostics, sources, colour=use_colour()))
     else:
         sys.stdout.write(RENDERERS[format](diagnostics, sources))
+    sys.stdout.flush()
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = len(diagnostics) - errors
     if format != "json":
@@ -255,7 +256,9 @@ def debug_ir(file: Path) -> None:
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.stdout.flush()
+        sys.exit(code if isinstance(code, int) else 0)
     except _Fail as e:
         if str(e):
             err.print(f"error: {e}")

@@ -479,7 +479,10 @@ def check_population(pop: ast.Population, syms: Symbols, sink: Sink | None) -> s
         _error(sink, "R0210", "a time bound needs a time column: write `<table> <verb> in <window>` first",
                span, "no time column")
     tod = pop.time_of_day
-    if tod is not None and not (0 <= tod.start < tod.end <= 24 * 60):
+    if tod is not None and max(tod.start, tod.end) > 24 * 60:
+        _error(sink, "R0104", "a time of day runs from 00:00 to 24:00", tod.span, "not a time of day",
+               "e.g. `between 08:00 and 23:00 local`")
+    elif tod is not None and not (0 <= tod.start < tod.end <= 24 * 60):
         _error(sink, "R0408", "the time of day must run forward within one day", tod.span, "empty range",
                "e.g. `between 09:00 and 21:00 local`")
     if pop.filter is not None:

@@ -48,7 +48,6 @@ _TABLE = [
     ("R0407", "curve too short", "A curve needs at least two points."),
     ("R0408", "bad range", "A range's lower end is above its upper end."),
     ("R0409", "excellence against direction", "The excellence threshold points the other way than the indicator's direction."),
-    ("R0410", "empty group", "A dimension or score lists no members."),
     ("R0411", "weight variant incomplete", "A weight variant must give a weight to every dimension."),
     # --- provenance and translation --------------------------------------------------
     ("R0501", "missing translation", "A title lacks its Chinese or English half (`\"English\" | \"中文\"`)."),

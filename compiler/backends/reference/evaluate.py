@@ -492,8 +492,10 @@ class _Evaluator:
         for merchant in self.prepared.merchants:
             env = {"__merchant__": merchant, "__open__": ctx.visible(entity, merchant)}
             ctx.envs[merchant["merchant_id"]] = env
+            attributes = {k: merchant[k] for k in ("region", "category") if merchant.get(k) is not None}
             traces[merchant["merchant_id"]] = Step(kind="merchant", name=merchant["merchant_id"],
-                                                   details={"as_of": self.as_of.isoformat(), "zone": self.program.zone})
+                                                   details={"as_of": self.as_of.isoformat(), "zone": self.program.zone,
+                                                            "attributes": attributes})
         for phase in (self.phase_values, self.phase_indicators, self.phase_total, self.phase_status,
                       self.phase_tier, self.phase_consequences, self.phase_outputs):
             total = len(ctx.envs)

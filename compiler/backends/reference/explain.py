@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 from rich.tree import Tree
 
 from rubric.backends.reference.trace import Step
@@ -83,6 +84,15 @@ def _prov(step: Step, w: dict) -> str:
     return f" [{w[status]}]" if status else ""
 
 
+class _Tree(Tree):
+    """A rich Tree whose labels are plain text: `[confirmed]` is not markup here."""
+
+    def add_text(self, label: str) -> "_Tree":
+        node = _Tree(Text(label), guide_style=self.guide_style)
+        self.children.append(node)
+        return node
+
+
 class _Renderer:
     def __init__(self, program: ir.Program, lang: str):
         self.program = program
@@ -130,28 +140,29 @@ class _Renderer:
         else:
             score = f"{w['score']} {fmt_value(d.get('score'), 'score')}{self.curve(d, step.unit)}"
         weight_text = f" × {weight * 100:.2f}%" if weight is not None else ""
-        node = parent.add(f"{self.title(step)} = {value} → {score}{weight_text}{_prov(step, w)}")
-        node.add(self.measure(step))
+        node = parent.add_text(f"{self.title(step)} = {value} → {score}{weight_text}{_prov(step, w)}")
+        node.add_text(self.measure(step))
 
     def dimension(self, step: Step, parent: Tree, weight: float | None) -> None:
         w = self.w
         weight_text = f" × {weight * 100:.2f}% {w['weight']}" if weight is not None else ""
-        node = parent.add(f"{self.title(step)} = {fmt_value(step.value, 'score')}{weight_text}{_prov(step, w)}")
+        node = parent.add_text(f"{self.title(step)} = {fmt_value(step.value, 'score')}{weight_text}{_prov(step, w)}")
         used = {m["name"]: m["used_weight"] for m in step.details.get("members", [])}
         for child in step.children:
             self.indicator(child, node, used.get(child.name))
 
     def render(self, trace: Step) -> Tree:
         w, p = self.w, self.program
-        head = (f"{trace.name} · {p.title.text(self.lang, p.name)} · {w['as_of']} {trace.details.get('as_of')} "
-                f"({p.zone})")
-        root = Tree(head)
+        attrs = ", ".join(f"{k} {v}" for k, v in trace.details.get("attributes", {}).items())
+        head = (f"{trace.name}{f' ({attrs})' if attrs else ''} · {p.title.text(self.lang, p.name)} · "
+                f"{w['as_of']} {trace.details.get('as_of')} ({p.zone})")
+        root = _Tree(Text(head))
         status = trace.details.get("status")
         if status == "not_open":
-            root.add(f"{w['status']}: not_open ({w['not_open']})")
+            root.add_text(f"{w['status']}: not_open ({w['not_open']})")
             return root
         tier = next((c for c in trace.children if c.kind == "tier"), None)
-        root.add(f"{w['score']} {fmt_value(trace.value, 'score')} · {w['tier']} "
+        root.add_text(f"{w['score']} {fmt_value(trace.value, 'score')} · {w['tier']} "
                  f"{tier.value if tier and tier.value else '—'} · {w['status']} {status}")
         self.score_part(trace, root)
         self.rules_part(trace, root)
@@ -163,12 +174,12 @@ class _Renderer:
         dims = {c.name: c for c in trace.children if c.kind == "dimension"}
         for step in trace.children:
             if step.kind in ("value",):
-                node = root.add(f"{self.title(step)} = {fmt_value(step.value, step.unit)}{_prov(step, w)}")
-                node.add(self.measure(step))
+                node = root.add_text(f"{self.title(step)} = {fmt_value(step.value, step.unit)}{_prov(step, w)}")
+                node.add_text(self.measure(step))
         if raw is not None:
             weights_for = raw.details.get("weights_for")
             label = f"{w['weights_for']} {weights_for}" if weights_for and weights_for != "default" else w["default"]
-            node = root.add(f"{w['raw']} = {fmt_value(raw.value, 'score')}"
+            node = root.add_text(f"{w['raw']} = {fmt_value(raw.value, 'score')}"
                             + (f" = {w['weighted']} ({label})" if dims else ""))
             used = {m["name"]: m["used_weight"] for m in raw.details.get("members", [])}
             for name, dim in dims.items():
@@ -177,11 +188,11 @@ class _Renderer:
                 if step.kind == "indicator":
                     self.indicator(step, node)
             if trace.value is None and raw.value is None:
-                node.add(w["unrated"])
+                node.add_text(w["unrated"])
         for step in trace.children:
             if step.kind == "deduction":
                 d = step.details
-                root.add(f"{w['deduction']} {self.title(step)}: {d['count']} × {d['each']:g} = "
+                root.add_text(f"{w['deduction']} {self.title(step)}: {d['count']} × {d['each']:g} = "
                          f"−{fmt_value(step.value, 'score')}{_prov(step, w)}")
             elif step.kind == "score":
                 d = step.details
@@ -191,35 +202,35 @@ class _Renderer:
                     low = "−∞" if clamp[0] is None else f"{clamp[0]:g}"
                     high = "∞" if clamp[1] is None else f"{clamp[1]:g}"
                     text += f", {w['clamp']} {low} .. {high}"
-                root.add(text + ")" + _prov(step, w))
+                root.add_text(text + ")" + _prov(step, w))
 
     def rules_part(self, trace: Step, root: Tree) -> None:
         w = self.w
         for step in trace.children:
             if step.kind in ("status", "tier") and step.details.get("rules"):
-                node = root.add(f"{w['status_rules'] if step.kind == 'status' else w['tier_rules']}: "
+                node = root.add_text(f"{w['status_rules'] if step.kind == 'status' else w['tier_rules']}: "
                                 f"{step.value if step.value is not None else '—'}{_prov(step, w)}")
                 for rule in step.details["rules"]:
                     mark = w["matched"] if rule["matched"] else w["not_matched"]
-                    node.add(f"{rule['name']}: {rule['condition']} → {mark}")
+                    node.add_text(f"{rule['name']}: {rule['condition']} → {mark}")
             elif step.kind == "consequence":
                 self.consequence(step, root)
             elif step.kind == "output":
                 extra = f" ({w['group']} {step.details['group_size']})" if "group_size" in step.details else ""
-                root.add(f"{w['output']} {self.title(step)} = {fmt_value(step.value, step.unit)}{extra}{_prov(step, w)}")
+                root.add_text(f"{w['output']} {self.title(step)} = {fmt_value(step.value, step.unit)}{extra}{_prov(step, w)}")
 
     def consequence(self, step: Step, root: Tree) -> None:
         w, d = self.w, step.details
         verdict = w["applies"] if step.value else w["does_not_apply"]
-        node = root.add(f"{w['consequence']} {self.title(step)}: {verdict} ({d['condition']}){_prov(step, w)}")
+        node = root.add_text(f"{w['consequence']} {self.title(step)}: {verdict} ({d['condition']}){_prov(step, w)}")
         runs = d.get("assessments", [])
         if len(runs) > 1:
             for run in runs:
                 mark = w["holds"] if run["holds"] else w["fails"]
-                node.add(f"{w['assessment']} {run['as_of']}: {w['score']} {fmt_value(run['score'], 'score')} → {mark}")
+                node.add_text(f"{w['assessment']} {run['as_of']}: {w['score']} {fmt_value(run['score'], 'score')} → {mark}")
         charge = d.get("charge")
         if charge and charge["amount"] is not None:
-            node.add(f"{w['charge']} {charge['output']} = {charge['amount']:.2f}")
+            node.add_text(f"{w['charge']} {charge['output']} = {charge['amount']:.2f}")
 
 
 def explain_tree(trace: Step, program: ir.Program, lang: str = "en") -> Tree:

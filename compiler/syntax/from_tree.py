@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from lark import Token, Transformer, v_args
@@ -22,9 +23,12 @@ DURATION_MICROS = {
 _DATA = {"NAME", "STRING", "NUMBER", "PERCENT", "CLOCK", "COMPARE", "EQ", "MINUS"}
 
 
+_ESCAPE = re.compile(r"\\(.)")
+
+
 def _unquote(token: str) -> str:
-    return bytes(token[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8") \
-        if "\\" in token else token[1:-1]
+    """The text of a quoted string; a backslash keeps the next character as it is."""
+    return _ESCAPE.sub(r"\1", token[1:-1])
 
 
 def _data(children) -> list:
@@ -260,6 +264,9 @@ class ToAst(Transformer):
 
     def point(self, meta, children):
         x, y = [c for c in children if isinstance(c, (ast.Number, ast.BoolLit))]
+        if isinstance(children[0], Token) and children[0].type == "MINUS" and isinstance(x, ast.Number):
+            x = x.model_copy(update={"value": -x.value, "text": "-" + x.text,
+                                     "span": Span(path=self.path, start=children[0].start_pos, end=x.span.end)})
         return ast.CurvePoint(span=self._span(meta), x=x, y=y)
 
     def i_no_sample(self, meta, children):

@@ -25,7 +25,10 @@ STATEMENT_KEYWORDS = (
     "rubric", "data", "table", "window", "condition", "value", "indicator", "dimension", "weights",
     "total", "deduction", "clamp", "floor", "tier", "status", "consequence", "output",
 )
-_STATEMENT_START = re.compile(r"^[ \t]*(%s)\b" % "|".join(STATEMENT_KEYWORDS), re.MULTILINE)
+# A line that starts a statement (a keyword not used as a name in an expression).
+_STATEMENT_START = re.compile(r"^[ \t]*(%s)\b(?![ \t]*(=|<|>|!|is\b|,|\)))" % "|".join(STATEMENT_KEYWORDS),
+                              re.MULTILINE)
+_WORD = re.compile(r"[A-Za-z0-9_]")
 
 _TERMINAL_NAMES = {
     "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage such as 40%",
@@ -85,11 +88,32 @@ def _report(err: UnexpectedInput, source: SourceFile, sink: Sink) -> int:
     token: Token = err.token
     start = token.start_pos or 0
     text = str(token)
-    span = Span(path=source.path, start=start, end=start + max(1, len(text)))
-    word = f"the keyword `{text}`" if token.type not in ("NAME", "NUMBER", "STRING", "PERCENT") else f"`{text}`"
+    end = start + max(1, len(text))
+    if _WORD.match(text[:1] or " "):
+        # a keyword may have matched the start of a longer word (`dayz`): show the whole word
+        while start > 0 and _WORD.match(source.text[start - 1]):
+            start -= 1
+        while end < len(source.text) and _WORD.match(source.text[end]):
+            end += 1
+        text = source.text[start:end]
+    span = Span(path=source.path, start=start, end=end)
+    if text != str(token):
+        sink.error("R0101", f"`{text}` is not a word of the language here", span, "unknown word",
+                   help=_did_you_mean_keyword(text))
+        return start
+    keyword = token.type not in ("NAME", "NUMBER", "STRING", "PERCENT") and text.replace("-", "").isalpha()
+    word = f"the keyword `{text}`" if keyword else f"`{text}`"
     sink.error("R0101", f"unexpected {word}; expected {_expected(err.expected)}", span, "unexpected here",
                help=_token_help(token, err.expected))
     return start
+
+
+def _did_you_mean_keyword(word: str) -> str | None:
+    import difflib
+
+    words = [getattr(t.pattern, "value", "") for t in get_parser().terminals]
+    match = difflib.get_close_matches(word, [w for w in words if w.isalpha()], n=1, cutoff=0.6)
+    return f"did you mean `{match[0]}`?" if match else None
 
 
 def _char_help(char: str) -> str | None:
@@ -112,15 +136,6 @@ def _token_help(token: Token, expected) -> str | None:
     return None
 
 
-def _resume_offset(text: str, after: int) -> int | None:
-    """The start of the next line that begins a statement, after the error."""
-    line_end = text.find("\n", after)
-    if line_end < 0:
-        return None
-    match = _STATEMENT_START.search(text, line_end + 1)
-    return match.start() if match else None
-
-
 def parse_source(source: SourceFile, sink: Sink) -> ast.Module:
     """Parse one file; syntax errors go to `sink` and parsing resumes at the next statement.
 
@@ -133,39 +148,38 @@ def parse_source(source: SourceFile, sink: Sink) -> ast.Module:
     items: list = []
     text, offset = source.text, 0
     while True:
-        masked = " " * offset + text[offset:]
         try:
-            tree = get_parser().parse(masked)
+            tree = get_parser().parse(" " * offset + text[offset:])
         except UnexpectedInput as err:
             at = _report(err, source, sink)
-            good_end = _STATEMENT_START.search(text, offset)
-            # keep what parsed before the failing statement
-            prefix_end = _last_statement_start(text, offset, at)
-            if prefix_end is not None and prefix_end > offset:
-                items.extend(_parse_prefix(source, offset, prefix_end))
-            nxt = _resume_offset(text, at)
-            if nxt is None or nxt <= offset or good_end is None:
+            starts = [m.start() for m in _STATEMENT_START.finditer(text, offset)]
+            good_end, parsed = _longest_good_prefix(source, offset, [p for p in starts if offset < p <= at])
+            items.extend(parsed)
+            later = [p for p in starts if p > good_end]
+            if not later or at >= len(text):
                 break
-            offset = nxt
+            offset = later[0]
             continue
         items.extend(_to_ast(tree, source, sink))
         break
     return ast.Module(path=source.path, items=tuple(items))
 
 
-def _last_statement_start(text: str, start: int, at: int) -> int | None:
-    last = None
-    for match in _STATEMENT_START.finditer(text, start, at):
-        last = match.start()
-    return last
+def _longest_good_prefix(source: SourceFile, offset: int, ends: list[int]) -> tuple[int, list]:
+    """The longest run of whole statements from `offset` that parses, and its items."""
+    for end in reversed(ends):
+        parsed = _parse_prefix(source, offset, end)
+        if parsed is not None:
+            return end, parsed
+    return offset, []
 
 
-def _parse_prefix(source: SourceFile, start: int, end: int) -> list:
+def _parse_prefix(source: SourceFile, start: int, end: int) -> list | None:
     masked = " " * start + source.text[start:end]
     try:
         return _to_ast(get_parser().parse(masked), source, Sink())
     except UnexpectedInput:
-        return []
+        return None
 
 
 def _to_ast(tree, source: SourceFile, sink: Sink) -> list:

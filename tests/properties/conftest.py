@@ -19,6 +19,7 @@ settings.register_profile(
     max_examples=60,
     deadline=None,
     derandomize=True,
+    database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -15,7 +15,8 @@ __all__ = ["ScoreResult", "result_schema"]
 
 def result_schema(evaluation: Evaluation) -> pa.Schema:
     program = evaluation.program
-    types = {"merchant_id": pa.string(), "tier": pa.string(), "status": pa.string(), "consequences": pa.string()}
+    types = {"merchant_id": pa.string(), "tier": pa.string(), "status": pa.string(), "consequences": pa.string(),
+             "gate": pa.string(), "band": pa.string(), "version": pa.string(), "shadow_gate": pa.string()}
     fields = []
     for name in evaluation.columns:
         if name in types:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rubric.check.symbols import Symbols, did_you_mean
-from rubric.check.types import Ctx, NUMERIC, check_population, describe, infer, infer_measure, resolve_table
+from rubric.check.types import (
+    Ctx, NUMERIC, check_group, check_population, describe, infer, infer_measure, resolve_table,
+)
 from rubric.diagnostics import Sink
 from rubric.syntax import ast
 
@@ -43,8 +45,23 @@ def parse_zone(text: str):
 def check_declarations(syms: Symbols, sink: Sink) -> None:
     for check in (_check_header, _check_tables, _check_windows, _check_values, _check_indicators,
                   _check_dimensions, _check_weights, _check_total, _check_deductions, _check_clamps,
-                  _check_rules, _check_consequences, _check_outputs, _check_titles):
+                  _check_rules, _check_consequences, _check_outputs, _check_titles, _check_bands, _check_gates,
+                  _check_unused_conditions):
         check(syms, sink)
+
+
+def _check_unused_conditions(syms: Symbols, sink: Sink) -> None:
+    """A condition nobody uses is checked in the context its names fit best (a typo still shows)."""
+    from rubric.check.types import _walk
+
+    for name, decl in syms.conditions.items():
+        if name in syms.used_conditions:
+            continue
+        names = {n.name for n in _walk(decl.expr) if getattr(n, "kind", None) == "name"}
+        best = max(syms.tables.values(), key=lambda t: len(names & {c.name.name for c in t.columns}), default=None)
+        fits = best is not None and names & {c.name.name for c in best.columns}
+        ctx = Ctx(level="row", table=best.name.name) if fits else Ctx(level="merchant", phase="output")
+        infer(decl.expr, ctx, syms, sink)
 
 
 # --- header and data ------------------------------------------------------------------------
@@ -64,7 +81,8 @@ def _check_header(syms: Symbols, sink: Sink) -> None:
         sink.error("R0202", f"the scored table `{syms.entity}` is not declared", span, "unknown table",
                    help=did_you_mean(syms.entity, syms.tables) or "add `uses commerce` to import the data model")
     if header.scale is not None and header.scale[0] >= header.scale[1]:
-        sink.error("R0408", "the scale's lower end must be below its upper end", header.span, "bad scale")
+        sink.error("R0408", "the scale's lower end must be below its upper end", header.scale_span, "empty scale",
+                   help=f"write `scale {header.scale[1]:g} to {header.scale[0]:g}`")
 
 
 def _check_tables(syms: Symbols, sink: Sink) -> None:
@@ -80,14 +98,17 @@ def _check_tables(syms: Symbols, sink: Sink) -> None:
                            help=did_you_mean(col.references.name, syms.tables))
             if col.minimum is not None and col.minimum > col.maximum:
                 sink.error("R0408", "the range's lower end is above its upper end", col.span, "empty range")
-        for ref, kinds, what in ((table.created_by, ("timestamp",), "a timestamp"),
-                                 (table.excluded_by, ("bool",), "a bool")):
+        for ref, kind, clause in ((table.created_by, "timestamp", "created at"),
+                                  (table.excluded_by, "bool", "leave out rows where")):
             if ref is None:
                 continue
             col = next((c for c in table.columns if c.name.name == ref.name), None)
-            if col is None or col.type not in kinds:
-                sink.error("R0203", f"`{ref.name}` is not {what} column of `{table.name.name}`", ref.span,
+            if col is None:
+                sink.error("R0203", f"`{ref.name}` is not a column of `{table.name.name}`", ref.span,
                            "unknown column", help=did_you_mean(ref.name, names))
+            elif col.type != kind:
+                sink.error("R0301", f"`{ref.name}` is {col.type}; `{clause}` needs a {kind} column", ref.span,
+                           f"not a {kind}", help=f"declare `{ref.name}` as {kind} or name a {kind} column")
         for key in table.key:
             if key.name not in names:
                 sink.error("R0203", f"key `{key.name}` is not a column of `{table.name.name}`", key.span,
@@ -99,10 +120,12 @@ def _check_windows(syms: Symbols, sink: Sink) -> None:
         if window.shape == "last":
             if window.length.unit != "duration" or window.length.value <= 0:
                 sink.error("R0302", "a window's length is a positive duration", window.length.span,
-                           "not a duration", help="e.g. `window recent = last 30 days`")
+                           "not positive" if window.length.unit == "duration" else "not a duration",
+                           help="e.g. `window recent = last 30 days`")
         elif not (1 <= window.first_day <= window.last_day):
-            sink.error("R0408", f"`days {window.first_day}..{window.last_day} ago` is an empty range", window.span,
-                       "empty range", help="the first day is the nearer one: `days 15..104 ago`")
+            sink.error("R0408", f"`days {window.first_day}..{window.last_day} ago` is an empty range",
+                       window.spec_span or window.span, "empty range",
+                       help="the first day is the nearer one: `days 15..104 ago`")
         _want_provenance(syms, window.provenance, window.span, f"window `{window.name.name}`", sink)
 
 
@@ -116,7 +139,8 @@ def _want_provenance(syms: Symbols, prov, span, what: str, sink: Sink) -> None:
 
 def _check_values(syms: Symbols, sink: Sink) -> None:
     for value in syms.values.values():
-        infer_measure(value.measure, syms, sink, "value", value.name.name)
+        # a value may use anything computed before it; where it is used is checked there
+        infer_measure(value.measure, syms, sink, "output", value.name.name)
 
 
 _CURVE_UNITS = {"share": "percent", "duration": "duration"}
@@ -124,6 +148,9 @@ _CURVE_UNITS = {"share": "percent", "duration": "duration"}
 
 def _check_indicators(syms: Symbols, sink: Sink) -> None:
     for ind in syms.indicators.values():
+        for span in ind.repeated:
+            sink.error("R0204", f"indicator `{ind.name.name}` says this twice", span, "said again",
+                       help="keep one line for each of: direction, excellence, score, no-sample rule")
         vtype = infer_measure(ind.measure, syms, sink, "value", ind.name.name)
         if vtype is None:
             continue
@@ -131,13 +158,41 @@ def _check_indicators(syms: Symbols, sink: Sink) -> None:
             sink.error("R0304", f"an indicator measures a number, a share, a duration or a yes/no, not {describe(vtype)}",
                        ind.measure.span, "not measurable")
             continue
-        if ind.curve is None:
-            sink.error("R0407", f"indicator `{ind.name.name}` has no score curve", ind.name.span, "no curve",
-                       help="add a line such as `score 80% -> 1, 98% -> 5`")
-        else:
-            _check_curve(ind, vtype, syms, sink)
+        _check_score_rule(ind, vtype, syms, sink)
         if ind.excellent is not None:
             _check_excellent(ind, vtype, syms, sink)
+
+
+def _text(value) -> str:
+    return value.text if value.kind == "number" else ("yes" if value.value else "no")
+
+
+def _check_score_rule(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Sink) -> None:
+    if ind.curve is None and ind.ranked is None:
+        sink.error("R0407", f"indicator `{ind.name.name}` has no score rule", ind.name.span, "no score",
+                   help="add a curve such as `score 80% -> 1, 98% -> 5`, or a rank: "
+                        "`score 10 × percentile among open merchants of the same category`")
+        return
+    if ind.curve is not None and ind.ranked is not None:
+        sink.error("R0414", f"indicator `{ind.name.name}` has both a curve and a rank", ind.ranked.span,
+                   "second score rule", help="keep one `score` line")
+    if ind.curve is not None:
+        _check_curve(ind, vtype, syms, sink)
+        for extra in (ind.min_group, ind.floor_value):
+            if extra is not None:
+                sink.error("R0414", "this rule applies to ranked scores only", extra.span, "no rank here",
+                           help="score the indicator with `score 10 × percentile among ...`")
+        return
+    ranked = ind.ranked
+    check_group(ranked.among, ranked.entity, ranked.same, syms, sink)
+    if ranked.factor.unit != "number":
+        sink.error("R0302", "a rank is scaled by a plain number, as in `score 10 × percentile ...`",
+                   ranked.factor.span, "not a number")
+    if vtype not in NUMERIC | {"share", "duration"}:
+        sink.error("R0304", f"a percentile ranks numbers, not {describe(vtype)}", ind.measure.span, "not a number")
+    if ind.floor_value is not None and ind.floor_value.value.unit != {"share": "percent", "duration": "duration"}.get(vtype, "number"):
+        sink.error("R0302", f"`{ind.name.name}` is {describe(vtype)}: compare it with {_unit_hint(vtype)}",
+                   ind.floor_value.value.span, "wrong unit")
 
 
 def _point_unit_ok(x, vtype: str) -> bool:
@@ -150,7 +205,7 @@ def _point_unit_ok(x, vtype: str) -> bool:
 
 def _unit_hint(vtype: str) -> str:
     return {"share": "percentages such as 95%", "duration": "durations such as 48 h",
-            "bool": "yes and no"}.get(vtype, "plain numbers")
+            "bool": "yes or no"}.get(vtype, "plain numbers")
 
 
 def _check_curve(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Sink) -> None:
@@ -190,14 +245,14 @@ def _check_curve(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Sink) 
 def _check_excellent(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Sink) -> None:
     exc = ind.excellent
     if not _point_unit_ok(exc.value, vtype):
-        sink.error("R0302", f"`{ind.name.name}` is {describe(vtype)}: its threshold must be one of {_unit_hint(vtype)}",
+        sink.error("R0302", f"`{ind.name.name}` is {describe(vtype)}: its threshold must be written as {_unit_hint(vtype)}",
                    exc.value.span, "wrong unit")
     if ind.direction is not None and exc.op in ("<", "<=", ">", ">="):
         wants_high = exc.op in (">", ">=")
         if wants_high != (ind.direction == "higher"):
-            sink.error("R0409", f"`{ind.name.name}` is {ind.direction}-is-better, but excellence is `{exc.op} {exc.value.text}`",
-                       exc.span, "points the other way",
-                       help=f"write `excellent at {'>=' if ind.direction == 'higher' else '<='} {exc.value.text}`")
+            sink.error("R0409", f"`{ind.name.name}` is {ind.direction}-is-better, but excellence is `{exc.op} {_text(exc.value)}`",
+                       exc.op_span or exc.span, "points the other way",
+                       help=f"write `excellent at {'>=' if ind.direction == 'higher' else '<='} {_text(exc.value)}`")
     _want_provenance(syms, exc.provenance, exc.span, f"the excellence threshold of `{ind.name.name}`", sink)
 
 
@@ -205,13 +260,23 @@ def _check_excellent(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Si
 
 def _check_dimensions(syms: Symbols, sink: Sink) -> None:
     for dim in syms.dimensions.values():
+        if dim.member_weights:
+            total = sum(w.weight.value for w in dim.member_weights)
+            if abs(total - 1) > _WEIGHT_TOLERANCE:
+                sink.error("R0401", f"the weights in `{dim.name.name}` sum to {total * 100:g}%, not 100%",
+                           dim.member_weights[0].weight.span, "weights of this dimension",
+                           help="make the weights add up to 100%")
+        seen: set[str] = set()
         for member in dim.members:
+            if member.name in seen:
+                sink.error("R0204", f"`{member.name}` is listed twice in `{dim.name.name}`", member.span,
+                           "listed again", help="list each indicator once")
+            seen.add(member.name)
             if member.name not in syms.indicators:
                 sink.error("R0201", f"`{member.name}` is not an indicator", member.span, "unknown indicator",
                            help=did_you_mean(member.name, syms.indicators))
-        if dim.weight.unit != "percent":
-            sink.error("R0302", "a weight is a percentage", dim.weight.span, "not a percentage")
-        _want_provenance(syms, dim.provenance, dim.weight.span, f"the weight of `{dim.name.name}`", sink)
+        if dim.weight is not None:
+            _want_provenance(syms, dim.provenance, dim.weight.span, f"the weight of `{dim.name.name}`", sink)
 
 
 def _weighted_dimensions(syms: Symbols) -> list[str]:
@@ -222,15 +287,26 @@ def _weighted_dimensions(syms: Symbols) -> list[str]:
 def _check_weights(syms: Symbols, sink: Sink) -> None:
     dims = _weighted_dimensions(syms)
     known = [d for d in dims if d in syms.dimensions]
-    if known and len(known) == len(dims):
+    unweighted = [d for d in known if syms.dimensions[d].weight is None]
+    for d in unweighted:
+        sink.error("R0201", f"dimension `{d}` has no weight", syms.dimensions[d].name.span, "no weight",
+                   help=f"give it one: `dimension {d} weight 40%`")
+    if known and len(known) == len(dims) and not unweighted:
         total = sum(syms.dimensions[d].weight.value for d in known)
         if abs(total - 1) > _WEIGHT_TOLERANCE:
             sink.error("R0401", f"the dimension weights sum to {total * 100:g}%, not 100%",
                        syms.dimensions[known[0]].weight.span, "weights of the total score",
                        notes=tuple(f"{d}: {syms.dimensions[d].weight.text}" for d in known),
                        help="make the weights add up to 100%")
+    covered: dict[tuple[str, str], ast.Name] = {}
     for variant in syms.weights:
         _check_variant(variant, dims, syms, sink)
+        for value in variant.values:
+            key = (variant.attribute.name, value.name)
+            if key in covered:
+                sink.error("R0204", f"`{value.name}` has two weight variants", value.span, "second variant",
+                           help=f"list `{value.name}` in one `weights for {variant.attribute.name} in (...)` only")
+            covered.setdefault(key, value)
 
 
 def _check_variant(variant: ast.WeightsDecl, dims: list[str], syms: Symbols, sink: Sink) -> None:
@@ -291,7 +367,7 @@ def _check_clamps(syms: Symbols, sink: Sink) -> None:
     for clamp in syms.clamps:
         if clamp.low is not None and clamp.high is not None and clamp.low.value > clamp.high.value:
             sink.error("R0408", f"cannot clamp to {clamp.low.text} .. {clamp.high.text}: the range is empty",
-                       clamp.span, "empty range", help=f"write `clamp score to {clamp.high.text} .. {clamp.low.text}`")
+                       clamp.low.span.merge(clamp.high.span), "empty range", help=f"write `clamp score to {clamp.high.text} .. {clamp.low.text}`")
         _want_provenance(syms, clamp.provenance, clamp.span, "the clamp", sink)
     if len(syms.clamps) > 1:
         sink.error("R0204", "the score is clamped twice", syms.clamps[1].span, "second clamp")
@@ -324,13 +400,77 @@ def _check_rule_table(rows: list[ast.RuleDecl], kind: str, syms: Symbols, sink: 
             sink.error("R0303", f"expected a yes/no condition, found {describe(t)}", row.when.span, "not a condition")
         if syms.header is not None and syms.header.source and row.provenance is None and _threshold(row):
             _want_provenance(syms, None, row.when.span, f"the threshold of {kind} `{row.name.name}`", sink)
+        _check_against_scale(row, kind, syms, sink)
     _check_order(rows, kind, sink)
     if rows and otherwise is None and kind == "tier":
         sink.error("R0406", f"some merchants match no {kind}: the last row is not `otherwise`", rows[-1].name.span,
                    "not exhaustive", help=f"end the table with `{kind} <name> otherwise`")
 
 
+def _check_against_scale(row: ast.RuleDecl, kind: str, syms: Symbols, sink: Sink) -> None:
+    th = _threshold(row)
+    scale = syms.header.scale if syms.header else None
+    if th is None or th[0] != "score" or scale is None:
+        return
+    _, op, value = th
+    never = (op == ">=" and value > scale[1]) or (op == ">" and value >= scale[1]) \
+        or (op == "<=" and value < scale[0]) or (op == "<" and value <= scale[0])
+    if never:
+        sink.error("R0405", f"{kind} `{row.name.name}` can never match: the score runs from {scale[0]:g} to {scale[1]:g}",
+                   row.when.span, "outside the scale", help="check the threshold against the rubric's `scale`")
+
+
+def _conjuncts(cond) -> list:
+    return list(cond.operands) if cond.kind == "logic" and cond.op == "and" else [cond]
+
+
+def _subject(expr) -> str | None:
+    if expr.kind == "name":
+        return expr.name
+    if expr.kind == "score_ref":
+        return "score" if expr.of is None else f"score of {expr.of.name}"
+    return None
+
+
+def _implies(strong, weak) -> bool:
+    """Does the condition `strong` imply `weak` (both single conjuncts)?"""
+    from rubric.check.versions import _fingerprint
+
+    if _fingerprint(strong) == _fingerprint(weak):
+        return True
+    if strong.kind != "compare" or weak.kind != "compare" or strong.right.kind != "number" or weak.right.kind != "number":
+        return False
+    if _subject(strong.left) is None or _subject(strong.left) != _subject(weak.left):
+        return False
+    a, b = strong.right.value, weak.right.value
+    if weak.op in (">=", ">") and strong.op in (">=", ">", "="):
+        return a > b or (a == b and (weak.op == ">=" or strong.op == ">"))
+    if weak.op in ("<=", "<") and strong.op in ("<=", "<", "="):
+        return a < b or (a == b and (weak.op == "<=" or strong.op == "<"))
+    return False
+
+
+def _check_implied_rows(rows: list[ast.RuleDecl], kind: str, sink: Sink) -> bool:
+    """A row is never reached when an earlier row's every condition follows from its own."""
+    found = False
+    for j, row in enumerate(rows):
+        if row.when is None or _threshold(row) is not None:
+            continue
+        mine = _conjuncts(row.when)
+        for earlier in rows[:j]:
+            if earlier.when is None:
+                break
+            if all(any(_implies(m, w) for m in mine) for w in _conjuncts(earlier.when)):
+                sink.error("R0404", f"{kind}s out of order: `{row.name.name}` comes after `{earlier.name.name}`, "
+                           f"which takes every merchant that meets `{row.name.name}`'s conditions",
+                           row.name.span, "never reached", help=f"list {kind}s from the best down")
+                found = True
+                break
+    return found
+
+
 def _check_order(rows: list[ast.RuleDecl], kind: str, sink: Sink) -> None:
+    _check_implied_rows(rows, kind, sink)
     seen: list[tuple[ast.RuleDecl, tuple]] = []
     for row in rows:
         th = _threshold(row)
@@ -384,6 +524,56 @@ def _check_outputs(syms: Symbols, sink: Sink) -> None:
                 sink.error("R0303", f"expected a yes/no condition, found {describe(t)}", out.when.span, "not a condition")
 
 
+# --- bands and gates ----------------------------------------------------------------------------
+
+def _check_bands(syms: Symbols, sink: Sink) -> None:
+    for bands in syms.bands:
+        check_group(bands.among, bands.entity, bands.same, syms, sink)
+        rows = list(bands.rows)
+        names: set[str] = set()
+        for i, row in enumerate(rows):
+            if row.name.name in names:
+                sink.error("R0204", f"band `{row.name.name}` is declared twice", row.name.span, "declared again")
+            names.add(row.name.name)
+            if row.low.value >= row.high.value:
+                sink.error("R0408", f"band `{row.name.name}` runs from {row.low.text} to {row.high.text}: empty",
+                           row.low.span.merge(row.high.span), "empty band")
+            if row.op is None and i < len(rows) - 1:
+                sink.error("R0405", f"band `{rows[i + 1].name.name}` can never be reached: `{row.name.name}` above it "
+                           "is `otherwise`", rows[i + 1].name.span, "unreachable")
+            if i and rows[i - 1].op is not None and row.op is not None and row.threshold.value >= rows[i - 1].threshold.value:
+                sink.error("R0412", f"band `{row.name.name}` ({row.threshold.text}) must have a lower percentile than "
+                           f"`{rows[i - 1].name.name}` ({rows[i - 1].threshold.text})", row.threshold.span,
+                           "out of order", help="list bands from the best down")
+            if i and row.high.value != rows[i - 1].low.value:
+                gap = "overlaps" if row.high.value > rows[i - 1].low.value else "leaves a gap below"
+                sink.error("R0412", f"band `{row.name.name}` ends at {row.high.text} but `{rows[i - 1].name.name}` "
+                           f"starts at {rows[i - 1].low.text}: it {gap} it", row.high.span, gap,
+                           help=f"end `{row.name.name}` at {rows[i - 1].low.text}")
+        if rows and rows[-1].op is not None:
+            sink.error("R0406", "some merchants fall in no band: the last band is not `otherwise`",
+                       rows[-1].name.span, "not exhaustive", help="end the bands with `band <name> otherwise ...`")
+
+
+def _check_gates(syms: Symbols, sink: Sink) -> None:
+    rows = [r.name.name for b in syms.bands for r in b.rows]
+    for gate in syms.gates.values():
+        if not syms.bands:
+            sink.error("R0208", f"gate `{gate.name.name}` moves merchants between bands, but no bands are declared",
+                       gate.name.span, "no bands", help="declare `bands by percentile among ...` first")
+            continue
+        for band in gate.bands:
+            if band.name not in rows:
+                sink.error("R0208", f"`{band.name}` is not a band", band.span, "unknown band",
+                           help=did_you_mean(band.name, rows) or f"the bands are: {', '.join(rows)}")
+            elif band.name == rows[-1]:
+                sink.error("R0412", f"`{band.name}` is the lowest band: there is no band below it", band.span,
+                           "nothing below")
+        t = infer(gate.when, Ctx(level="merchant", phase="total"), syms, sink)
+        if t is not None and t != "bool":
+            sink.error("R0303", f"expected a yes/no condition, found {describe(t)}", gate.when.span, "not a condition")
+
+
 # --- translations ----------------------------------------------------------------------------
 
 def _titled(syms: Symbols):
@@ -396,11 +586,18 @@ def _titled(syms: Symbols):
             yield kind, decl.name, decl.title
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def _check_titles(syms: Symbols, sink: Sink) -> None:
     for kind, name, title in _titled(syms):
         if title is None:
             sink.warning("R0501", f"{kind} `{name.name}` has no title", name.span, "untitled",
                          help=f'add a title after the name: {kind} {name.name} "English" | "中文"')
+        elif title.en and title.zh and _has_cjk(title.en) and not _has_cjk(title.zh):
+            sink.warning("R0501", f"{kind} `{name.name}` has its titles the wrong way round", title.span,
+                         "Chinese first", help=f'write the English title first: "{title.zh}" | "{title.en}"')
         elif not title.en or not title.zh:
             missing = "Chinese" if not title.zh else "English"
             sink.warning("R0501", f"{kind} `{name.name}` has no {missing} title", title.span, f"no {missing}",

@@ -46,6 +46,11 @@ class Symbols:
     consequences: dict[str, ast.ConsequenceDecl] = field(default_factory=dict)
     outputs: dict[str, ast.OutputDecl] = field(default_factory=dict)
     charges: dict[str, ast.ConsequenceDecl] = field(default_factory=dict)  # output column -> consequence
+    used_conditions: set[str] = field(default_factory=set)
+    bands: list[ast.BandsDecl] = field(default_factory=list)
+    gates: dict[str, ast.GateDecl] = field(default_factory=dict)
+    versions: list[ast.VersionDecl] = field(default_factory=list)
+    availability_cache: dict[int, str] = field(default_factory=dict)
 
     @property
     def entity(self) -> str:
@@ -118,6 +123,17 @@ def _register(syms: Symbols, item, seen: dict[str, ast.Name], sink: Sink, import
     if kind == "clamp":
         syms.clamps.append(item)
         return
+    if kind == "bands":
+        if syms.bands:
+            sink.error("R0204", "the bands are declared twice", item.span, "second declaration")
+        syms.bands.append(item)
+        return
+    if kind == "gate":
+        _add(syms.gates, item.name, item, f"gate `{item.name.name}`", sink)
+        return
+    if kind == "version":
+        syms.versions.append(item)
+        return
     if kind in ("tier", "status"):
         registry = syms.tiers if kind == "tier" else syms.statuses
         _add(registry, item.name, item, f"{kind} `{item.name.name}`", sink)
@@ -126,8 +142,10 @@ def _register(syms: Symbols, item, seen: dict[str, ast.Name], sink: Sink, import
     if kind in ("condition", "value", "indicator", "dimension", "consequence", "output"):
         prior = seen.get(item.name.name)
         if prior is not None:
+            src = sink.sources.get(prior.span.path)
+            where = "line {}, column {}".format(*src.position(prior.span.start)) if src else prior.span.path
             sink.error("R0204", f"the name `{item.name.name}` is defined twice", item.name.span,
-                       "defined again here", notes=(f"first defined at offset {prior.span.start}",),
+                       "defined again here", notes=(f"first defined at {where}",),
                        help="give each indicator, dimension, value, condition, consequence and output its own name")
             return
         seen[item.name.name] = item.name

@@ -15,7 +15,8 @@ from rubric.diagnostics import Sink
 from rubric.syntax import ast
 
 __all__ = [
-    "Ctx", "Resolution", "describe", "infer", "infer_measure", "check_population", "relation_link",
+    "Ctx", "Resolution", "availability", "check_group", "describe", "infer", "infer_measure", "check_population",
+    "relation_link",
     "resolve_name", "resolve_table", "NUMERIC", "PHASES",
 ]
 
@@ -29,7 +30,8 @@ _DESCRIBE = {
 }
 
 # Merchant-level phases, in evaluation order; a phase sees the names of earlier phases.
-PHASES = ("value", "indicator", "total", "status", "tier", "consequence", "output")
+# A named value (`value`, `output`) becomes available after the latest phase it refers to.
+PHASES = ("value", "indicator", "dimension", "total", "status", "tier", "consequence", "output")
 
 
 def describe(t: str | None) -> str:
@@ -46,7 +48,9 @@ class Ctx:
     self_name: str | None = None    # the definition being checked (no self reference)
 
     def sees(self, phase: str) -> bool:
-        return PHASES.index(phase) < PHASES.index(self.phase) or (phase == self.phase == "consequence")
+        if phase == self.phase and phase in ("value", "consequence"):
+            return True   # values may use earlier values; consequences other consequences
+        return PHASES.index(phase) < PHASES.index(self.phase)
 
 
 # A resolution: ("col", scope, table, column, type) | ("cond", decl) | ("ref", target, name, type)
@@ -79,6 +83,7 @@ _MERCHANT_REFS = (
     ("indicators", "indicator", "indicator_value"),
     ("dimensions", "total", "dimension"),
     ("values", "value", "value"),
+    ("outputs", "output", "output"),
     ("consequences", "consequence", "consequence"),
 )
 
@@ -92,12 +97,17 @@ def _measure_type(decl, syms: Symbols) -> str | None:
         return None
     _RESOLVING.add(key)
     try:
-        return infer_measure(decl.measure, syms, None, "value")
+        phase = "value" if decl.kind == "indicator" else "output"
+        return infer_measure(decl.measure, syms, None, phase, key)
     finally:
         _RESOLVING.discard(key)
 
 
 def _resolve_merchant(name: str, ctx: Ctx, syms: Symbols) -> Resolution | None:
+    if name == ctx.self_name and syms.column(syms.entity, name) is not None:
+        # `indicator identity_verified = identity_verified`: the merchant's own column
+        col = syms.column(syms.entity, name)
+        return ("col", "merchant", syms.entity, name, _type_of_column(col))
     if name in syms.conditions:
         return ("cond", syms.conditions[name])
     if name in ("tier", "status"):
@@ -105,7 +115,7 @@ def _resolve_merchant(name: str, ctx: Ctx, syms: Symbols) -> Resolution | None:
     for registry, _phase, target in _MERCHANT_REFS:
         decl = getattr(syms, registry).get(name)
         if decl is not None:
-            if target in ("indicator_value", "value"):
+            if target in ("indicator_value", "value", "output"):
                 vtype = _measure_type(decl, syms)
             else:
                 vtype = "score" if target == "dimension" else "bool"
@@ -116,12 +126,63 @@ def _resolve_merchant(name: str, ctx: Ctx, syms: Symbols) -> Resolution | None:
     return None
 
 
-def _phase_of(res: Resolution) -> str:
+def _phase_of(res: Resolution, syms: Symbols) -> str:
+    """The phase after which a resolved name is known."""
     if res[0] != "ref":
         return "value"
-    return {"indicator_value": "indicator", "indicator_score": "indicator", "dimension": "total",
-            "value": "value", "tier": "tier", "status": "status", "consequence": "consequence",
-            "score": "status", "raw": "status"}[res[1]]
+    if res[1] in ("value", "output"):
+        registry = syms.values if res[1] == "value" else syms.outputs
+        return availability(registry[res[2]].measure, syms)
+    return {"indicator_value": "indicator", "indicator_score": "indicator", "dimension": "dimension",
+            "tier": "tier", "status": "status", "consequence": "consequence", "score": "total",
+            "raw": "total"}[res[1]]
+
+
+def availability(measure: ast.Measure, syms: Symbols) -> str:
+    """The latest phase a named value's measure depends on (it can be used after it)."""
+    cache = syms.availability_cache
+    key = id(measure)
+    if key in cache:
+        return cache[key]
+    cache[key] = "value"                  # a cycle is reported elsewhere
+    phase = "value"
+    for node in _walk(measure):
+        found = _node_phase(node, syms)
+        if found is not None and PHASES.index(found) > PHASES.index(phase):
+            phase = found
+    cache[key] = phase
+    return phase
+
+
+def _node_phase(node, syms: Symbols) -> str | None:
+    kind = getattr(node, "kind", None)
+    if kind == "score_ref":
+        return "indicator" if node.of is not None else "total"
+    if kind == "weighted_sum":
+        return "dimension"
+    if kind == "percentile":
+        return None
+    if kind == "name":
+        res = _resolve_merchant(node.name, Ctx(level="merchant"), syms)
+        if res is not None and res[0] == "cond":
+            return max((_node_phase(n, syms) or "value" for n in _walk(res[1].expr)), key=PHASES.index, default="value")
+        return _phase_of(res, syms) if res is not None and res[0] == "ref" else None
+    return None
+
+
+def _walk(node):
+    """Every AST node below `node` (fields that are nodes or tuples of nodes)."""
+    from pydantic import BaseModel
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for value in current.__dict__.values():
+            if isinstance(value, BaseModel):
+                stack.append(value)
+            elif isinstance(value, tuple):
+                stack.extend(v for v in value if isinstance(v, BaseModel))
 
 
 def _error(sink: Sink | None, code: str, message: str, span, label: str = "", help: str | None = None) -> None:
@@ -147,7 +208,7 @@ def _infer_name(expr: ast.Name, ctx: Ctx, syms: Symbols, sink) -> str | None:
         if res[2] == ctx.self_name:
             _error(sink, "R0201", f"`{expr.name}` cannot use itself", expr.span, "refers to itself")
             return None
-        if ctx.level == "merchant" and not ctx.sees(_phase_of(res)):
+        if ctx.level == "merchant" and not ctx.sees(_phase_of(res, syms)):
             _error(sink, "R0201", f"`{expr.name}` is not known yet at this point of the scoring",
                    expr.span, "computed later",
                    help=f"values and indicators are computed first, then dimensions, the score, statuses, "
@@ -164,22 +225,28 @@ def _unknown_name(expr: ast.Name, ctx: Ctx, syms: Symbols, sink) -> None:
             decl = syms.table(table) if table else None
             candidates |= {c.name.name for c in decl.columns} if decl else set()
         where = " or ".join(f"`{t}`" for t in (ctx.table, ctx.outer) if t)
+        owners = [t for t, d in syms.tables.items() if t not in (ctx.table, ctx.outer)
+                  and any(c.name.name == expr.name for c in d.columns)]
+        help_ = did_you_mean(expr.name, candidates)
+        if help_ is None and owners:
+            help_ = (f"`{expr.name}` is a column of `{owners[0]}`; inside a relation, give each test its own "
+                     f"`with`: `have a ... with a = x with {expr.name} = y`")
         _error(sink, "R0203", f"`{expr.name}` is not a column of {where} nor a condition", expr.span,
-               "unknown column", did_you_mean(expr.name, candidates) or f"the columns of {where} are declared in the data module")
+               "unknown column", help_ or f"the columns of {where} are declared in the data module")
     else:
         _error(sink, "R0201", f"unknown name `{expr.name}`", expr.span, "not defined",
-               did_you_mean(expr.name, syms.merchant_names()) or "define it with `indicator`, `value` or `condition`")
+               did_you_mean(expr.name, syms.merchant_names() | {"score"})
+               or "define it with `indicator`, `value` or `condition`")
 
 
 def _expand(decl: ast.ConditionDecl, at: ast.Name, ctx: Ctx, syms: Symbols, sink) -> str | None:
     if decl.name.name in ctx.expanding:
         _error(sink, "R0201", f"the condition `{decl.name.name}` refers to itself", at.span, "circular")
         return None
-    # errors inside a condition are reported once, where it is defined
-    inner = infer(decl.expr, replace(ctx, expanding=ctx.expanding + (decl.name.name,)), syms, None)
-    if inner is None:
-        infer(decl.expr, replace(ctx, expanding=ctx.expanding + (decl.name.name,)), syms, sink)
-    return inner
+    if sink is not None:
+        syms.used_conditions.add(decl.name.name)
+    # errors inside a condition point into its definition; the sink reports each once
+    return infer(decl.expr, replace(ctx, expanding=ctx.expanding + (decl.name.name,)), syms, sink)
 
 
 def _infer_number(expr: ast.Number, ctx, syms, sink) -> str:
@@ -218,6 +285,34 @@ def _infer_score(expr: ast.ScoreRef, ctx: Ctx, syms: Symbols, sink) -> str | Non
     return "score"
 
 
+def _infer_years(expr: ast.YearsSince, ctx: Ctx, syms: Symbols, sink) -> str | None:
+    return "number" if _infer_months(expr, ctx, syms, sink) else None
+
+
+def _infer_weighted_sum(expr: ast.WeightedSum, ctx: Ctx, syms: Symbols, sink) -> str | None:
+    if ctx.level != "merchant" or not ctx.sees("dimension"):
+        _error(sink, "R0201", "dimension scores are not known yet at this point", expr.span, "computed later",
+               "use `weighted sum of` in values, the total score, tiers and outputs")
+        return None
+    ok = True
+    for member in expr.members:
+        dim = syms.dimensions.get(member.name)
+        if dim is None:
+            _error(sink, "R0201", f"`{member.name}` is not a dimension", member.span, "unknown dimension",
+                   did_you_mean(member.name, syms.dimensions))
+            ok = False
+        elif dim.weight is None:
+            _error(sink, "R0201", f"dimension `{member.name}` has no weight", member.span, "no weight",
+                   f"declare it as `dimension {member.name} weight 40%`")
+            ok = False
+    if ok:
+        total = sum(syms.dimensions[m.name].weight.value for m in expr.members)
+        if abs(total - 1) > 1e-9:
+            _error(sink, "R0401", f"the weights of {', '.join(m.name for m in expr.members)} sum to {total * 100:g}%, "
+                   "not 100%", expr.span, "weights of this sum", "make the weights add up to 100%")
+    return "score"
+
+
 def _infer_months(expr: ast.MonthsSince, ctx: Ctx, syms: Symbols, sink) -> str | None:
     col = syms.column(syms.entity, expr.column.name)
     if col is None or col.type != "timestamp":
@@ -229,6 +324,10 @@ def _infer_months(expr: ast.MonthsSince, ctx: Ctx, syms: Symbols, sink) -> str |
 
 
 def _arith_type(op: str, left: str, right: str) -> str | None:
+    if op == "otherwise":
+        if left == right or {left, right} <= NUMERIC:
+            return left
+        return None
     if op in "+-":
         if left == right and left in ("duration", "share", "money", "score", "count", "nps", "number", "int"):
             return left
@@ -259,8 +358,8 @@ def _infer_binary(expr: ast.Binary, ctx, syms, sink) -> str | None:
         return None
     result = _arith_type(expr.op, left, right)
     if result is None:
-        verb = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide"}[expr.op]
-        _error(sink, "R0301", f"cannot {verb} {describe(left)} and {describe(right)}", expr.span,
+        verb = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "otherwise": "fall back from"}[expr.op]
+        _error(sink, "R0301", f"cannot {verb} {describe(left)} {'to' if expr.op == 'otherwise' else 'and'} {describe(right)}", expr.span,
                f"{describe(left)} {expr.op} {describe(right)}", _unit_help(left, right))
     return result
 
@@ -326,11 +425,19 @@ def _infer_compare(expr: ast.Compare, ctx, syms, sink) -> str | None:
             if expr.op not in ("=", "!="):
                 _error(sink, "R0301", f"labels can only be compared with = or !=", expr.span, "not ordered")
             return "bool"
-    left, right = infer(expr.left, ctx, syms, sink), infer(expr.right, ctx, syms, sink)
+    left = infer(expr.left, ctx, syms, sink)
+    if left is None and expr.right.kind == "name" and resolve_name(expr.right.name, ctx, syms) is None:
+        return "bool"     # `reason = quality` with `reason` unknown: one error, not two
+    right = infer(expr.right, ctx, syms, sink)
     if left is None or right is None:
         return "bool"
     if not _comparable(left, right):
-        _error(sink, "R0302" if "number" in (left, right) or "share" in (left, right) or "duration" in (left, right) else "R0301",
+        if "timestamp" in (left, right) and "duration" in (left, right):
+            _error(sink, "R0301", f"cannot compare {describe(left)} with {describe(right)}", expr.span,
+                   "a time vs a duration", "subtract two times to get a duration: `shipped_at - paid_at <= 48 h`")
+            return "bool"
+        units = {"number", "share", "duration"}
+        _error(sink, "R0302" if units & {left, right} else "R0301",
                f"cannot compare {describe(left)} with {describe(right)}", expr.span,
                f"{describe(left)} vs {describe(right)}", _unit_help(left, right))
     elif expr.op not in ("=", "!=") and left in ("bool", "label", "text", "id", "tier", "status"):
@@ -427,30 +534,46 @@ def _check_within(within: ast.Within, inner: str, outer: str, syms: Symbols, sin
                "not a timestamp", did_you_mean(within.after.name, [c.name.name for c in syms.tables[outer].columns]))
 
 
+def _infer_first_relation(expr: ast.FirstRelation, ctx: Ctx, syms: Symbols, sink) -> str | None:
+    relation = ast.Relation(span=expr.span, table=expr.table, tests=expr.tests, within=expr.within)
+    _infer_relation(relation, ctx, syms, sink)
+    inner = resolve_table(expr.table.name, syms)
+    if inner is not None and ctx.level == "row" and relation_link(inner, ctx.table, syms) is not None:
+        _need_bool(expr.then, Ctx(level="row", table=inner, outer=ctx.table, phase=ctx.phase,
+                                  expanding=ctx.expanding), syms, sink)
+    return "bool"
+
+
+def check_group(among: ast.Name, entity: ast.Name, same, syms: Symbols, sink) -> None:
+    """A ranking group: `among rated|open <entity> of the same <columns>`."""
+    if among.name not in ("rated", "open"):
+        _error(sink, "R0201", f"`among {among.name}` is not a group; use `among rated` or `among open`",
+               among.span, "unknown group", did_you_mean(among.name, ["rated", "open"]))
+    if entity.name != syms.entity:
+        _error(sink, "R0202", f"percentiles rank `{syms.entity}`, not `{entity.name}`", entity.span,
+               "not the scored table")
+    for attr in same:
+        if syms.column(syms.entity, attr.name) is None:
+            _error(sink, "R0203", f"`{attr.name}` is not a column of `{syms.entity}`", attr.span, "unknown column",
+                   did_you_mean(attr.name, [c.name.name for c in syms.tables[syms.entity].columns]) if syms.entity in syms.tables else None)
+
+
 def _infer_percentile(expr: ast.Percentile, ctx: Ctx, syms: Symbols, sink) -> str | None:
-    if ctx.level != "merchant" or not ctx.sees("status"):
+    if ctx.level != "merchant" or not ctx.sees("total"):
         _error(sink, "R0201", "a percentile compares merchants; use it in tiers, consequences or outputs",
                expr.span, "not available here")
         return None
     operand = infer(expr.operand, ctx, syms, sink)
     if operand is not None and operand not in NUMERIC | {"share", "duration"}:
         _error(sink, "R0304", f"a percentile ranks numbers, not {describe(operand)}", expr.operand.span, "not a number")
-    if expr.among.name not in ("rated", "open"):
-        _error(sink, "R0201", f"`among {expr.among.name}` is not a group; use `among rated` or `among open`",
-               expr.among.span, "unknown group", did_you_mean(expr.among.name, ["rated", "open"]))
-    if expr.entity.name != syms.entity:
-        _error(sink, "R0202", f"percentiles rank `{syms.entity}`, not `{expr.entity.name}`", expr.entity.span,
-               "not the scored table")
-    for attr in expr.same:
-        if syms.column(syms.entity, attr.name) is None:
-            _error(sink, "R0203", f"`{attr.name}` is not a column of `{syms.entity}`", attr.span, "unknown column",
-                   did_you_mean(attr.name, [c.name.name for c in syms.tables[syms.entity].columns]) if syms.entity in syms.tables else None)
+    check_group(expr.among, expr.entity, expr.same, syms, sink)
     return "share"
 
 
 _INFER = {
     "name": _infer_name, "number": _infer_number, "bool": _infer_bool, "string": _infer_string,
     "asof": _infer_asof, "score_ref": _infer_score, "months_since": _infer_months,
+    "years_since": _infer_years, "weighted_sum": _infer_weighted_sum, "first_relation": _infer_first_relation,
     "binary": _infer_binary, "neg": _infer_neg, "compare": _infer_compare, "missing": _infer_missing,
     "one_of": _infer_one_of, "logic": _infer_logic, "not": _infer_not, "relation": _infer_relation,
     "percentile": _infer_percentile,
@@ -466,7 +589,7 @@ def check_population(pop: ast.Population, syms: Symbols, sink: Sink | None) -> s
         _error(sink, "R0202", f"unknown table `{pop.table.name}`", pop.table.span, "not declared",
                did_you_mean(pop.table.name, list(syms.tables) + list(syms.singulars)) or "tables are declared in the data module (`uses commerce`)")
         return None
-    if table != syms.entity and not any(
+    if syms.entity in syms.tables and table != syms.entity and not any(
             c.references and resolve_table(c.references.name, syms) == syms.entity for c in syms.tables[table].columns):
         _error(sink, "R0209", f"`{table}` has no column referencing `{syms.entity}`", pop.table.span,
                "cannot be grouped by merchant")
@@ -508,6 +631,17 @@ def _check_time_column(pop: ast.Population, table: str, syms: Symbols, sink) -> 
     return column
 
 
+def _infer_lowest(measure: ast.Measure, table: str, syms: Symbols, sink) -> str | None:
+    if syms.tables[table].created_by is None:
+        _error(sink, "R0210", f"`{table}` has no creation time, so no value is in force at an instant",
+               measure.population.table.span, "no time")
+    inner = infer(measure.expr, Ctx(level="row", table=table), syms, sink)
+    if inner is not None and inner not in NUMERIC:
+        _error(sink, "R0304", f"the lowest of {describe(inner)} is not defined", measure.expr.span, "not a number")
+        return None
+    return "number"
+
+
 def infer_measure(measure: ast.Measure, syms: Symbols, sink: Sink | None, phase: str,
                   self_name: str | None = None) -> str | None:
     if measure.kind == "expr":
@@ -523,6 +657,8 @@ def infer_measure(measure: ast.Measure, syms: Symbols, sink: Sink | None, phase:
         return "share"
     if measure.kind == "count":
         return "count"
+    if measure.kind == "lowest":
+        return _infer_lowest(measure, table, syms, sink)
     inner = infer(measure.expr, ctx, syms, sink)
     if inner is None:
         return None

@@ -28,7 +28,7 @@ _TABLE = [
     ("R0205", "unknown module", "`uses X` names no file X.rubric beside the rubric or in the shipped rules."),
     ("R0206", "unknown value", "A label that is not one of the column's declared values."),
     ("R0207", "unknown window", "A window name that is not declared with `window`."),
-    ("R0208", "undefined tier or status", "A consequence or rule refers to a tier or status that is not defined."),
+    ("R0208", "undefined tier, status or band", "A consequence, gate or rule refers to a tier, status or band that is not defined."),
     ("R0209", "no relation", "Two tables used together have no declared reference between them."),
     ("R0210", "no event column", "`<table> <verb> in <window>` needs a timestamp column `<verb>_at`."),
     ("R0211", "missing declaration", "A rubric lacks a required header line (e.g. `time zone`)."),
@@ -49,6 +49,9 @@ _TABLE = [
     ("R0408", "bad range", "A range's lower end is above its upper end."),
     ("R0409", "excellence against direction", "The excellence threshold points the other way than the indicator's direction."),
     ("R0411", "weight variant incomplete", "A weight variant must give a weight to every dimension."),
+    ("R0412", "bands do not tile", "Bands must be listed from the best down, each starting where the next one up ends."),
+    ("R0413", "version periods", "Versions' effective periods must meet: no overlap and no gap."),
+    ("R0414", "score rule", "An indicator is scored either by a curve or by a percentile rank, and a rank rule needs a rank."),
     # --- provenance and translation --------------------------------------------------
     ("R0501", "missing translation", "A title lacks its Chinese or English half (`\"English\" | \"中文\"`)."),
     ("R0502", "number without provenance", "A rule number should be marked `[confirmed]` or `[illustrative]`."),

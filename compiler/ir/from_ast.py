@@ -24,8 +24,8 @@ DAY_MICROS = 24 * HOUR_MICROS
 
 
 class _Lowering:
-    def __init__(self, checked: CheckedProgram, sources: dict[str, SourceFile]):
-        self.syms: Symbols = checked.symbols
+    def __init__(self, checked: CheckedProgram, sources: dict[str, SourceFile], symbols: Symbols | None = None):
+        self.syms: Symbols = symbols or checked.symbols
         self.sources = sources
         header = self.syms.header
         self.source_doc = header.source if header else None
@@ -93,13 +93,18 @@ class _Lowering:
             filter=self.expr(pop.filter, ctx) if pop.filter is not None else None,
             excluded_by=decl.excluded_by.name if decl.excluded_by else None, text=self.text(pop.span))
 
-    def measure(self, m: ast.Measure, phase: str) -> ir.Measure:
-        vtype = infer_measure(m, self.syms, None, phase)
+    def measure(self, m: ast.Measure, phase: str, self_name: str | None = None) -> ir.Measure:
+        vtype = infer_measure(m, self.syms, None, phase, self_name)
         if m.kind == "expr":
-            return ir.Measure(kind="expr", expr=self.expr(m.expr, Ctx(level="merchant", phase=phase)),
+            return ir.Measure(kind="expr", expr=self.expr(m.expr, Ctx(level="merchant", phase=phase, self_name=self_name)),
                               type=vtype, text=self.text(m.span))
         pop = self.population(m.population)
         ctx = Ctx(level="row", table=pop.table)
+        if m.kind == "lowest":
+            decl = self.syms.tables[pop.table]
+            pop = pop.model_copy(update={"time_column": decl.created_by.name if decl.created_by else None})
+            return ir.Measure(kind="lowest", population=pop, type=vtype, text=self.text(m.span),
+                              expr=self.expr(m.expr, ctx), default=m.default.value if m.default else None)
         return ir.Measure(
             kind=m.kind, population=pop, type=vtype, text=self.text(m.span),
             excluding=self.expr(m.excluding, ctx) if m.excluding is not None else None,
@@ -140,6 +145,18 @@ class _Lowering:
     def e_months_since(self, e: ast.MonthsSince, ctx: Ctx) -> ir.Expr:
         self.need(self.syms.entity, e.column.name)
         return ir.MonthsSince(column=e.column.name)
+
+    def e_years_since(self, e: ast.YearsSince, ctx: Ctx) -> ir.Expr:
+        self.need(self.syms.entity, e.column.name)
+        return ir.YearsSince(column=e.column.name)
+
+    def e_weighted_sum(self, e: ast.WeightedSum, ctx: Ctx) -> ir.Expr:
+        return ir.WeightedSum(members=tuple((m.name, self.syms.dimensions[m.name].weight.value) for m in e.members))
+
+    def e_first_relation(self, e: ast.FirstRelation, ctx: Ctx) -> ir.Expr:
+        relation = self.e_relation(ast.Relation(span=e.span, table=e.table, tests=e.tests, within=e.within), ctx)
+        inner_ctx = Ctx(level="row", table=relation.table, outer=ctx.table, phase=ctx.phase, expanding=ctx.expanding)
+        return relation.model_copy(update={"earliest": True, "then": self.expr(e.then, inner_ctx)})
 
     def e_binary(self, e: ast.Binary, ctx: Ctx) -> ir.Expr:
         return ir.Arith(op=e.op, left=self.expr(e.left, ctx), right=self.expr(e.right, ctx),
@@ -204,7 +221,7 @@ class _Lowering:
 
     # --- definitions -----------------------------------------------------------------------
     def indicator(self, d: ast.IndicatorDecl) -> ir.Indicator:
-        m = self.measure(d.measure, "value")
+        m = self.measure(d.measure, "value", d.name.name)
         to_canonical = (lambda x: x / HOUR_MICROS) if m.type == "duration" else (lambda x: x)
         curve = None
         if d.curve is not None:
@@ -218,14 +235,47 @@ class _Lowering:
         return ir.Indicator(
             name=d.name.name, title=self.title(d.title), measure=m, type=m.type, higher_is_better=higher,
             excellent_op=exc.op if exc else None, excellent=to_canonical(exc.value.value) if exc else None,
-            excellent_provenance=self.prov(exc.provenance if exc else None), curve=curve,
+            excellent_provenance=self.prov(exc.provenance if exc else None), curve=curve, rank=self.rank(d, higher),
             no_sample_score=d.no_sample.score.value if d.no_sample and d.no_sample.score else None,
             no_sample_provenance=self.prov(d.no_sample.provenance if d.no_sample else None),
             provenance=self.prov(d.provenance), origin=d.span)
 
+    def rank(self, d: ast.IndicatorDecl, higher: bool | None) -> ir.Rank | None:
+        r = d.ranked
+        if r is None:
+            return None
+        for attr in r.same:
+            self.need(self.syms.entity, attr.name)
+        mg, fv = d.min_group, d.floor_value
+        scale = (lambda x: x / HOUR_MICROS) if fv is not None and fv.value.unit == "duration" else (lambda x: x)
+        return ir.Rank(factor=r.factor.value, among=r.among.name, group=tuple(a.name for a in r.same),
+                       min_group=mg.count if mg else None, min_group_score=mg.score.value if mg else None,
+                       floor_op=fv.op if fv else None, floor_value=scale(fv.value.value) if fv else None,
+                       floor_score=fv.score.value if fv else None, provenance=self.prov(r.provenance))
+
+    def bands(self) -> ir.Bands | None:
+        if not self.syms.bands:
+            return None
+        b = self.syms.bands[0]
+        for attr in b.same:
+            self.need(self.syms.entity, attr.name)
+        rows = tuple(ir.Band(name=r.name.name, title=self.title(r.title), op=r.op,
+                             threshold=r.threshold.value if r.threshold else None, low=r.low.value, high=r.high.value,
+                             provenance=self.prov(r.provenance)) for r in b.rows)
+        return ir.Bands(among=b.among.name, group=tuple(a.name for a in b.same), rows=rows,
+                        provenance=self.prov(b.provenance), origin=b.span)
+
+    def gate(self, g: ast.GateDecl) -> ir.Gate:
+        return ir.Gate(name=g.name.name, title=self.title(g.title), bands=tuple(n.name for n in g.bands),
+                       when=self.expr(g.when, Ctx(level="merchant", phase="total")), text=self.text(g.when.span),
+                       provenance=self.prov(g.provenance), origin=g.span)
+
     def rule(self, r: ast.RuleDecl, phase: str) -> ir.Rule:
         when = self.expr(r.when, Ctx(level="merchant", phase=phase)) if r.when is not None else None
-        return ir.Rule(name=r.name.name, title=self.title(r.title), when=when,
+        parts = ()
+        if r.when is not None and r.when.kind == "logic" and r.when.op == "and":
+            parts = tuple(self.text(o.span) for o in r.when.operands)
+        return ir.Rule(name=r.name.name, title=self.title(r.title), when=when, parts=parts,
                        text=self.text(r.when.span) if r.when is not None else "otherwise",
                        provenance=self.prov(r.provenance), origin=r.span)
 
@@ -247,6 +297,7 @@ class _Lowering:
         t = self.syms.totals[0]
         expr = self.expr(t.expr, Ctx(level="merchant", phase="total")) if t.expr is not None else None
         return ir.Total(title=self.title(t.title), members=tuple(m.name for m in t.members), expr=expr,
+                        text=self.text(t.expr.span) if t.expr is not None else "",
                         provenance=self.prov(t.provenance), origin=t.span)
 
     def program(self) -> ir.Program:
@@ -260,11 +311,13 @@ class _Lowering:
             name=header.name.name, title=self.title(header.title), source=header.source, path=header.span.path,
             zone=header.zone or "UTC", cadence=header.cadence, scale=header.scale, data=self.data_model(),
             windows=tuple(self.window(w) for w in s.windows.values()),
-            values=tuple(ir.ValueDef(name=v.name.name, title=self.title(v.title), measure=self.measure(v.measure, "value"),
+            values=tuple(ir.ValueDef(name=v.name.name, title=self.title(v.title), measure=self.measure(v.measure, "output"),
                                      provenance=self.prov(v.provenance), origin=v.span) for v in s.values.values()),
             indicators=tuple(self.indicator(i) for i in s.indicators.values()),
-            dimensions=tuple(ir.Dimension(name=d.name.name, title=self.title(d.title), weight=d.weight.value,
+            dimensions=tuple(ir.Dimension(name=d.name.name, title=self.title(d.title),
+                                          weight=d.weight.value if d.weight else None,
                                           provenance=self.prov(d.provenance), members=tuple(m.name for m in d.members),
+                                          member_weights=tuple(w.weight.value for w in d.member_weights) or None,
                                           origin=d.span) for d in s.dimensions.values()),
             weight_variants=tuple(self.variant(w) for w in s.weights),
             total=self.total(),
@@ -276,6 +329,8 @@ class _Lowering:
             tiers=tuple(self.rule(r, "tier") for r in s.tiers.values()),
             consequences=tuple(self.consequence(c) for c in s.consequences.values()),
             outputs=tuple(self.output(o) for o in s.outputs.values()),
+            bands=self.bands(),
+            gates=tuple(self.gate(g) for g in s.gates.values()),
         )
         for attr in {v.attribute for v in prog["weight_variants"]}:
             self.need(s.entity, attr)
@@ -301,5 +356,27 @@ class _Lowering:
 
 
 def lower_program(checked: CheckedProgram, sources: dict[str, SourceFile]) -> ir.Program:
-    """Lower a checked rubric (with no errors) into the scoring graph."""
-    return _Lowering(checked, sources).program()
+    """Lower a checked rubric (with no errors) into the scoring graph.
+
+    A versioned rubric becomes its last version's program, carrying every version (each a
+    whole program) in `versions`; the evaluator picks the one in force at each as-of."""
+    if not checked.versions:
+        return _Lowering(checked, sources).program()
+    from rubric.check.versions import version_changes
+
+    versions, previous = [], None
+    for decl, symbols, items in checked.versions:
+        lowering = _Lowering(checked, sources, symbols)
+        program = lowering.program()
+        versions.append(ir.Version(
+            name=decl.name.name, title=lowering.title(decl.title), effective_from=decl.effective_from,
+            effective_until=decl.effective_until, shadow_from=decl.shadow_from,
+            changes=tuple(version_changes(list(previous), list(items))) if previous is not None else (),
+            provenance=lowering.prov(decl.provenance), program=program))
+        previous = items
+    needs: dict[str, set[str]] = {}
+    for version in versions:
+        for table, columns in version.program.needs:
+            needs.setdefault(table, set()).update(columns)
+    return versions[-1].program.model_copy(update={
+        "versions": tuple(versions), "needs": tuple(sorted((t, tuple(sorted(c))) for t, c in needs.items()))})

@@ -16,7 +16,7 @@ from rubric.ir.schema import DataModel
 from rubric.source import Span
 
 __all__ = [
-    "AsOfValue", "Arith", "BoolOp", "Clamp", "Col", "Compare", "Const", "Consequence", "Curve",
+    "AsOfValue", "Arith", "Band", "Bands", "BoolOp", "Clamp", "Gate", "Rank", "Version", "WeightedSum", "YearsSince", "Col", "Compare", "Const", "Consequence", "Curve",
     "CurvePoint", "Deduction", "Dimension", "Exists", "Expr", "Indicator", "InSet", "IsNull",
     "Measure", "MonthsSince", "Not", "Output", "Percentile", "Population", "Program", "Provenance",
     "Ref", "Rule", "Title", "Total", "ValueDef", "WeightVariant", "Window",
@@ -68,8 +68,10 @@ class AsOfValue(_Node):
 
 
 class Arith(_Node):
+    """Arithmetic; `otherwise` is the left value, or the right one when the left is missing."""
+
     kind: Literal["arith"] = "arith"
-    op: Literal["+", "-", "*", "/", "neg"]
+    op: Literal["+", "-", "*", "/", "neg", "otherwise"]
     left: "Expr"
     right: "Expr | None" = None
     type: ValueType
@@ -119,6 +121,10 @@ class Exists(_Node):
     time_column: str | None = None
     after_column: str | None = None
     within_micros: int | None = None
+    # `their first case ... has <then>`: only the earliest matching rows (by time_column, else
+    # the creation time) are tested with `then`
+    earliest: bool = False
+    then: "Expr | None" = None
 
 
 class Ref(_Node):
@@ -139,6 +145,20 @@ class MonthsSince(_Node):
     column: str
 
 
+class YearsSince(_Node):
+    """(as-of - a merchant timestamp) / 365.25 days."""
+
+    kind: Literal["years_since"] = "years_since"
+    column: str
+
+
+class WeightedSum(_Node):
+    """Σ weight × dimension score (declared weights, no renormalisation); missing if one is."""
+
+    kind: Literal["weighted_sum"] = "weighted_sum"
+    members: tuple[tuple[str, float], ...]
+
+
 class Percentile(_Node):
     """cume_dist of `operand` among merchants of the same `group` attributes, in the better direction."""
 
@@ -151,7 +171,7 @@ class Percentile(_Node):
 
 Expr = Annotated[
     Union[Col, Const, AsOfValue, Arith, Compare, IsNull, InSet, BoolOp, Not, Exists, Ref,
-          MonthsSince, Percentile],
+          MonthsSince, YearsSince, WeightedSum, Percentile],
     Field(discriminator="kind"),
 ]
 
@@ -184,13 +204,14 @@ class Population(_Node):
 
 
 class Measure(_Node):
-    kind: Literal["share", "count", "sum", "mean", "nps", "expr"]
+    kind: Literal["share", "count", "sum", "mean", "nps", "lowest", "expr"]
     population: Population | None = None
     excluding: Expr | None = None
     numerator: Expr | None = None
     expr: Expr | None = None
     type: ValueType
     text: str = ""
+    default: float | None = None      # lowest: when no row is in force
 
 
 # --- definitions ---------------------------------------------------------------------------
@@ -205,6 +226,20 @@ class Curve(_Node):
     provenance: Provenance = Provenance()
 
 
+class Rank(_Node):
+    """Score = factor × percentile of the value within a group, in the better direction."""
+
+    factor: float
+    among: Literal["rated", "open"]
+    group: tuple[str, ...] = ()
+    min_group: int | None = None               # fewer members: the fallback score
+    min_group_score: float | None = None
+    floor_op: str | None = None                # `a value <= 0 scores 0`
+    floor_value: float | None = None
+    floor_score: float | None = None
+    provenance: Provenance = Provenance()
+
+
 class Indicator(_Node):
     name: str
     title: Title
@@ -215,6 +250,7 @@ class Indicator(_Node):
     excellent: float | None = None
     excellent_provenance: Provenance = Provenance()
     curve: Curve | None = None
+    rank: Rank | None = None
     no_sample_score: float | None = None     # None: left out, its weight shared
     no_sample_provenance: Provenance = Provenance()
     provenance: Provenance = Provenance()
@@ -222,11 +258,14 @@ class Indicator(_Node):
 
 
 class Dimension(_Node):
+    """`mean of` (member_weights None: equal weights, renormalised) or `weighted sum of`."""
+
     name: str
     title: Title
-    weight: float
+    weight: float | None = None
     provenance: Provenance = Provenance()
     members: tuple[str, ...]
+    member_weights: tuple[float, ...] | None = None
     origin: Span
 
 
@@ -250,6 +289,7 @@ class Total(_Node):
     title: Title
     members: tuple[str, ...] = ()            # weighted mean of dimensions
     expr: Expr | None = None
+    text: str = ""
     provenance: Provenance = Provenance()
     origin: Span
 
@@ -277,6 +317,7 @@ class Rule(_Node):
     title: Title
     when: Expr | None = None
     text: str = ""
+    parts: tuple[str, ...] = ()        # the text of each condition of a top-level `and`
     provenance: Provenance = Provenance()
     origin: Span
 
@@ -304,6 +345,49 @@ class Output(_Node):
     origin: Span
 
 
+class Band(_Node):
+    name: str
+    title: Title = Title()
+    op: str | None = None                      # None: otherwise
+    threshold: float | None = None
+    low: float
+    high: float
+    provenance: Provenance = Provenance()
+
+
+class Bands(_Node):
+    """Bands by the percentile of the score before banding; re-ranked within the final band."""
+
+    among: Literal["rated", "open"]
+    group: tuple[str, ...] = ()
+    rows: tuple[Band, ...]
+    provenance: Provenance = Provenance()
+    origin: Span
+
+
+class Gate(_Node):
+    """Moves a merchant in one of `bands` one band down, once, when `when` holds."""
+
+    name: str
+    title: Title
+    bands: tuple[str, ...]
+    when: Expr
+    text: str = ""
+    provenance: Provenance = Provenance()
+    origin: Span
+
+
+class Version(_Node):
+    name: str
+    title: Title
+    effective_from: str | None = None          # ISO dates, inclusive
+    effective_until: str | None = None
+    shadow_from: str | None = None
+    changes: tuple[str, ...] = ()
+    provenance: Provenance = Provenance()
+    program: "Program"
+
+
 class Program(_Node):
     name: str
     title: Title
@@ -325,6 +409,9 @@ class Program(_Node):
     tiers: tuple[Rule, ...] = ()
     consequences: tuple[Consequence, ...] = ()
     outputs: tuple[Output, ...] = ()
+    bands: Bands | None = None
+    gates: tuple[Gate, ...] = ()
+    versions: tuple[Version, ...] = ()                     # dated versions (each a whole program)
     needs: tuple[tuple[str, tuple[str, ...]], ...] = ()   # table -> columns read
 
     def indicator(self, name: str) -> Indicator | None:

@@ -15,7 +15,8 @@ from rubric.source import Span
 __all__ = [
     "AsOf", "Binary", "Bound", "Charge", "ClampDecl", "ColumnDecl", "Compare", "ConditionDecl",
     "ConsequenceDecl", "Curve", "CurvePoint", "DataHeader", "DeductionDecl", "DimensionDecl",
-    "Excellent", "Expr", "History", "IndicatorDecl", "Item", "LabelRef", "Logic", "Measure",
+    "BandRow", "BandsDecl", "Excellent", "Expr", "FirstRelation", "FloorValue", "GateDecl", "History",
+    "MinGroup", "Ranked", "VersionDecl", "WeightedSum", "YearsSince", "IndicatorDecl", "Item", "LabelRef", "Logic", "Measure",
     "Missing", "Module", "MonthsSince", "Name", "Neg", "NoSample", "Not", "Number", "OneOf",
     "OutputDecl", "Percentile", "Population", "Provenance", "Relation", "RubricHeader",
     "RuleDecl", "ScoreRef", "StringLit", "TableDecl", "TimeOfDay", "Title", "TotalDecl",
@@ -84,6 +85,20 @@ class MonthsSince(Node):
     column: Name
 
 
+class YearsSince(Node):
+    """(as-of - <merchant timestamp>) / 365.25 days, in years."""
+
+    kind: Literal["years_since"] = "years_since"
+    column: Name
+
+
+class WeightedSum(Node):
+    """Σ weight × score of dimensions (their declared weights), with no renormalisation."""
+
+    kind: Literal["weighted_sum"] = "weighted_sum"
+    members: tuple[Name, ...]
+
+
 class Within(Node):
     """`<verb> within D after <column>`: 0 <= inner.<verb>_at - outer.<column> <= D."""
 
@@ -93,8 +108,10 @@ class Within(Node):
 
 
 class Binary(Node):
+    """Arithmetic; `otherwise` is the left value, or the right one when the left is missing."""
+
     kind: Literal["binary"] = "binary"
-    op: Literal["+", "-", "*", "/"]
+    op: Literal["+", "-", "*", "/", "otherwise"]
     left: "Expr"
     right: "Expr"
 
@@ -147,6 +164,17 @@ class Relation(Node):
     within: Within | None = None
 
 
+class FirstRelation(Node):
+    """`their first case requested within D after t has <test>`: among the related rows that
+    pass the clauses, the earliest (any of those sharing the instant) passes `then`."""
+
+    kind: Literal["first_relation"] = "first_relation"
+    table: Name
+    tests: tuple["Expr", ...] = ()
+    within: Within | None = None
+    then: "Expr"
+
+
 class Percentile(Node):
     kind: Literal["percentile"] = "percentile"
     operand: "Expr"
@@ -156,8 +184,8 @@ class Percentile(Node):
 
 
 Expr = Annotated[
-    Union[Name, Number, BoolLit, StringLit, AsOf, ScoreRef, MonthsSince, Binary, Neg, Compare,
-          Missing, OneOf, Logic, Not, Relation, Percentile],
+    Union[Name, Number, BoolLit, StringLit, AsOf, ScoreRef, MonthsSince, YearsSince, WeightedSum, Binary,
+          Neg, Compare, Missing, OneOf, Logic, Not, Relation, FirstRelation, Percentile],
     Field(discriminator="kind"),
 ]
 
@@ -189,13 +217,17 @@ class Population(Node):
 
 
 class Measure(Node):
-    """share | count | sum | mean | nps over a population, or a merchant-level expression."""
+    """share | count | sum | mean | nps | lowest over a population, or a merchant-level expression.
 
-    kind: Literal["share", "count", "sum", "mean", "nps", "expr"]
+    `lowest`: the lowest `expr` (a column) in force during the window: the latest row at or
+    before the window's start and every row inside it; `default` when none."""
+
+    kind: Literal["share", "count", "sum", "mean", "nps", "lowest", "expr"]
     population: Population | None = None
     excluding: Expr | None = None
     numerator: Expr | None = None   # share: the rows counted above the line
     expr: Expr | None = None        # sum/mean/nps operand; or the whole merchant expression
+    default: "Number | None" = None  # lowest: the value when no row is in force
 
 
 # --- declarations ------------------------------------------------------------------------
@@ -211,6 +243,7 @@ class RubricHeader(Node):
     zone_span: Span | None = None
     cadence: str | None = None
     scale: tuple[float, float] | None = None
+    scale_span: Span | None = None
 
 
 class DataHeader(Node):
@@ -247,6 +280,7 @@ class WindowDecl(Node):
     name: Name
     title: Title | None = None
     shape: Literal["last", "days_ago"]
+    spec_span: Span | None = None
     length: Number | None = None          # last D
     first_day: int | None = None          # days A..B ago
     last_day: int | None = None
@@ -281,7 +315,8 @@ class Curve(Node):
 
 class Excellent(Node):
     op: str
-    value: Number
+    op_span: Span | None = None
+    value: "Number | BoolLit"
     provenance: Provenance | None = None
 
 
@@ -290,26 +325,61 @@ class NoSample(Node):
     provenance: Provenance | None = None
 
 
+class Ranked(Node):
+    """`score 10 × percentile among open merchants of the same category`."""
+
+    factor: Number
+    among: Name
+    entity: Name
+    same: tuple[Name, ...] = ()
+    provenance: Provenance | None = None
+
+
+class MinGroup(Node):
+    """`when the group has fewer than N members: score X`."""
+
+    count: int
+    score: Number
+    provenance: Provenance | None = None
+
+
+class FloorValue(Node):
+    """`a value <= 0 scores 0`."""
+
+    op: str
+    value: Number
+    score: Number
+    provenance: Provenance | None = None
+
+
 class IndicatorDecl(Node):
     kind: Literal["indicator"] = "indicator"
     name: Name
     title: Title | None = None
+    replaces: Name | None = None
     measure: Measure
     provenance: Provenance | None = None
     direction: Literal["higher", "lower"] | None = None
     direction_span: Span | None = None
     excellent: Excellent | None = None
     curve: Curve | None = None
+    ranked: Ranked | None = None
+    min_group: MinGroup | None = None
+    floor_value: FloorValue | None = None
     no_sample: NoSample | None = None
+    repeated: tuple[Span, ...] = ()       # clauses said twice (the later ones)
 
 
 class DimensionDecl(Node):
+    """`mean of a, b` (equal weights, renormalised) or `weighted sum of a 20%, b 80%`."""
+
     kind: Literal["dimension"] = "dimension"
     name: Name
     title: Title | None = None
-    weight: Number
+    weight: "Number | None" = None
     provenance: Provenance | None = None
     members: tuple[Name, ...]
+    member_weights: tuple["WeightItem", ...] = ()
 
 
 class WeightItem(Node):
@@ -389,10 +459,48 @@ class OutputDecl(Node):
     provenance: Provenance | None = None
 
 
+class BandRow(Node):
+    name: Name
+    title: Title | None = None
+    op: str | None = None                 # None: otherwise
+    threshold: Number | None = None
+    low: Number
+    high: Number
+    provenance: Provenance | None = None
+
+
+class BandsDecl(Node):
+    kind: Literal["bands"] = "bands"
+    among: Name
+    entity: Name
+    same: tuple[Name, ...] = ()
+    provenance: Provenance | None = None
+    rows: tuple[BandRow, ...]
+
+
+class GateDecl(Node):
+    kind: Literal["gate"] = "gate"
+    name: Name
+    title: Title | None = None
+    bands: tuple[Name, ...]
+    when: Expr
+    provenance: Provenance | None = None
+
+
+class VersionDecl(Node):
+    kind: Literal["version"] = "version"
+    name: Name
+    title: Title | None = None
+    effective_from: str | None = None
+    effective_until: str | None = None
+    shadow_from: str | None = None
+    provenance: Provenance | None = None
+
+
 Item = Annotated[
     Union[RubricHeader, DataHeader, TableDecl, WindowDecl, ConditionDecl, ValueDecl,
           IndicatorDecl, DimensionDecl, WeightsDecl, TotalDecl, DeductionDecl, ClampDecl,
-          RuleDecl, ConsequenceDecl, OutputDecl],
+          RuleDecl, ConsequenceDecl, OutputDecl, BandsDecl, GateDecl, VersionDecl],
     Field(discriminator="kind"),
 ]
 

@@ -141,7 +141,7 @@ class ToAst(Transformer):
 
     def h_scale(self, meta, children):
         low, high = _all(children, ast.Number)
-        return ("header", {"scale": (low.value, high.value)})
+        return ("header", {"scale": (low.value, high.value), "scale_span": self._span(meta)})
 
     def signed(self, meta, children):
         negative = bool(_tokens(children, "MINUS"))
@@ -208,11 +208,12 @@ class ToAst(Transformer):
                               title=_first(children, ast.Title), provenance=_first(children, ast.Provenance), **spec)
 
     def w_last(self, meta, children):
-        return {"shape": "last", "length": _first(children, ast.Number)}
+        return {"shape": "last", "length": _first(children, ast.Number), "spec_span": self._span(meta)}
 
     def w_days_ago(self, meta, children):
         a, b = _tokens(children, "NUMBER")
-        return {"shape": "days_ago", "first_day": int(float(a)), "last_day": int(float(b))}
+        return {"shape": "days_ago", "first_day": int(float(a)), "last_day": int(float(b)),
+                "spec_span": self._span(meta)}
 
     def condition_decl(self, meta, children):
         data = _data(children)
@@ -230,9 +231,17 @@ class ToAst(Transformer):
 
     def indicator_decl(self, meta, children):
         fields: dict = {}
+        names = _tokens(children, "NAME")
+        if any(isinstance(c, Token) and c.type == "REPLACES" for c in children):
+            fields["replaces"] = self._name(names[1])
+        repeated = []
         for c in children:
             if isinstance(c, tuple) and c and c[0] == "clause":
+                for key, value in c[1].items():
+                    if key in fields and key != "direction_span":
+                        repeated.append(getattr(value, "span", None) or c[1].get("direction_span"))
                 fields.update(c[1])
+        fields["repeated"] = tuple(s for s in repeated if s is not None)
         top_prov = None
         measure_index = next(i for i, c in enumerate(children) if isinstance(c, ast.Measure))
         if measure_index + 1 < len(children) and isinstance(children[measure_index + 1], ast.Provenance):
@@ -249,9 +258,10 @@ class ToAst(Transformer):
         return ("clause", {"direction": value, "direction_span": span})
 
     def i_excellent(self, meta, children):
-        op = next(str(c) for c in children if isinstance(c, Token) and c.type in ("COMPARE", "EQ"))
+        op_token = next(c for c in children if isinstance(c, Token) and c.type in ("COMPARE", "EQ"))
         value = next(c for c in children if isinstance(c, (ast.Number, ast.BoolLit)))
-        return ("clause", {"excellent": ast.Excellent(span=self._span(meta), op=op, value=value,
+        op_span = Span(path=self.path, start=op_token.start_pos, end=value.span.end)
+        return ("clause", {"excellent": ast.Excellent(span=self._span(meta), op=str(op_token), op_span=op_span, value=value,
                                                       provenance=_first(children, ast.Provenance))})
 
     def i_curve(self, meta, children):
@@ -269,6 +279,25 @@ class ToAst(Transformer):
                                      "span": Span(path=self.path, start=children[0].start_pos, end=x.span.end)})
         return ast.CurvePoint(span=self._span(meta), x=x, y=y)
 
+    def i_ranked(self, meta, children):
+        names = self._names(children)
+        same = next((c[1] for c in children if isinstance(c, tuple) and c and c[0] == "same"), ())
+        return ("clause", {"ranked": ast.Ranked(span=self._span(meta), factor=_first(children, ast.Number),
+                                                among=names[0], entity=names[1], same=same,
+                                                provenance=_first(children, ast.Provenance))})
+
+    def i_min_group(self, meta, children):
+        count = int(float(_tokens(children, "NUMBER")[0]))
+        return ("clause", {"min_group": ast.MinGroup(span=self._span(meta), count=count,
+                                                     score=_first(children, ast.Number),
+                                                     provenance=_first(children, ast.Provenance))})
+
+    def i_floor_value(self, meta, children):
+        op = _tokens(children, "COMPARE")[0]
+        value, score = _all(children, ast.Number)
+        return ("clause", {"floor_value": ast.FloorValue(span=self._span(meta), op=str(op), value=value, score=score,
+                                                         provenance=_first(children, ast.Provenance))})
+
     def i_no_sample(self, meta, children):
         rule = next(c for c in children if isinstance(c, ast.NoSample))
         return ("clause", {"no_sample": rule.model_copy(update={"provenance": _first(children, ast.Provenance)})})
@@ -281,10 +310,18 @@ class ToAst(Transformer):
 
     def dimension_decl(self, meta, children):
         names = _tokens(children, "NAME")
-        weight = self._number(_tokens(children, "PERCENT")[0])
+        percents = _tokens(children, "PERCENT")
+        body = next(c for c in children if isinstance(c, tuple) and c and c[0] == "dim")
         return ast.DimensionDecl(span=self._span(meta), name=self._name(names[0]), title=_first(children, ast.Title),
-                                 weight=weight, provenance=_first(children, ast.Provenance),
-                                 members=tuple(self._name(t) for t in names[1:]))
+                                 weight=self._number(percents[0]) if percents else None,
+                                 provenance=_first(children, ast.Provenance), **body[1])
+
+    def dim_mean(self, meta, children):
+        return ("dim", {"members": self._names(children)})
+
+    def dim_weighted(self, meta, children):
+        items = _all(children, ast.WeightItem)
+        return ("dim", {"members": tuple(i.name for i in items), "member_weights": items})
 
     def dim_no_sample(self, meta, children):
         return _first(children, ast.Provenance)
@@ -325,7 +362,8 @@ class ToAst(Transformer):
 
     def _rule(self, kind, meta, children):
         when = next((c for c in children if isinstance(c, tuple) and c and c[0] == "when"), ("when", None))
-        return ast.RuleDecl(span=self._span(meta), kind=kind, name=self._name(_tokens(children, "NAME")[0]),
+        name = next(c for c in children if isinstance(c, Token) and c.type in ("NAME", "NUMBER"))
+        return ast.RuleDecl(span=self._span(meta), kind=kind, name=self._name(name),
                             title=_first(children, ast.Title), when=when[1], provenance=_first(children, ast.Provenance))
 
     def tier_decl(self, meta, children):
@@ -365,6 +403,50 @@ class ToAst(Transformer):
                               title=_first(children, ast.Title), measure=_first(children, ast.Measure),
                               when=when, provenance=_first(children, ast.Provenance))
 
+    def bands_decl(self, meta, children):
+        names = self._names(children)
+        same = next((c[1] for c in children if isinstance(c, tuple) and c and c[0] == "same"), ())
+        prov = next((c for c in children if isinstance(c, ast.Provenance)), None)
+        return ast.BandsDecl(span=self._span(meta), among=names[0], entity=names[1], same=same, provenance=prov,
+                             rows=_all(children, ast.BandRow))
+
+    def band_row(self, meta, children):
+        at = next(c for c in children if isinstance(c, tuple) and c and c[0] == "at")
+        low, high = [c for c in children if isinstance(c, ast.Number)]
+        return ast.BandRow(span=self._span(meta), name=self._name(_tokens(children, "NAME")[0]),
+                           title=_first(children, ast.Title), op=at[1], threshold=at[2], low=low, high=high,
+                           provenance=_first(children, ast.Provenance))
+
+    def band_at(self, meta, children):
+        op = next(str(c) for c in children if isinstance(c, Token) and c.type in ("COMPARE", "EQ"))
+        return ("at", op, self._number(_tokens(children, "PERCENT")[0]))
+
+    def band_otherwise(self, meta, children):
+        return ("at", None, None)
+
+    def gate_decl(self, meta, children):
+        names = self._names(children)
+        when_index = next(i for i, c in enumerate(children) if isinstance(c, Token) and c.type == "WHEN")
+        return ast.GateDecl(span=self._span(meta), name=names[0], title=_first(children, ast.Title),
+                            bands=names[1:], when=children[when_index + 1], provenance=_first(children, ast.Provenance))
+
+    def version_decl(self, meta, children):
+        period = next(c for c in children if isinstance(c, dict))
+        return ast.VersionDecl(span=self._span(meta), name=self._name(_tokens(children, "NAME")[0]),
+                               title=_first(children, ast.Title), provenance=_first(children, ast.Provenance), **period)
+
+    def vp_from(self, meta, children):
+        dates = [str(t) for t in _tokens(children, "DATE")]
+        shadow = next((c[1] for c in children if isinstance(c, tuple) and c and c[0] == "shadow"), None)
+        return {"effective_from": dates[0], "effective_until": dates[1] if len(dates) > 1 else None,
+                "shadow_from": shadow}
+
+    def vp_until(self, meta, children):
+        return {"effective_until": str(_tokens(children, "DATE")[0])}
+
+    def shadow(self, meta, children):
+        return ("shadow", str(_tokens(children, "DATE")[0]))
+
     # --- measures and populations --------------------------------------------------------
     def m_share(self, meta, children):
         excluding = next((c[1] for c in children if isinstance(c, tuple) and c and c[0] == "excluding"), None)
@@ -385,6 +467,12 @@ class ToAst(Transformer):
     def m_sum(self, meta, children): return self._over("sum", meta, children)
     def m_mean(self, meta, children): return self._over("mean", meta, children)
     def m_nps(self, meta, children): return self._over("nps", meta, children)
+
+    def m_lowest(self, meta, children):
+        column, table, window = _tokens(children, "NAME")
+        population = ast.Population(span=self._span(meta), table=self._name(table), window=self._name(window))
+        return ast.Measure(span=self._span(meta), kind="lowest", expr=self._name(column), population=population,
+                           default=_first(children, ast.Number))
 
     def m_expr(self, meta, children):
         return ast.Measure(span=self._span(meta), kind="expr", expr=children[0])
@@ -452,6 +540,21 @@ class ToAst(Transformer):
 
     def e_months_since(self, meta, children):
         return ast.MonthsSince(span=self._span(meta), column=self._name(_tokens(children, "NAME")[0]))
+
+    def e_years_since(self, meta, children):
+        return ast.YearsSince(span=self._span(meta), column=self._name(_tokens(children, "NAME")[0]))
+
+    def e_weighted_sum(self, meta, children):
+        return ast.WeightedSum(span=self._span(meta), members=self._names(children))
+
+    def e_otherwise(self, meta, children):
+        return self._binary("otherwise", meta, children)
+
+    def e_first_relation(self, meta, children):
+        table = self._name(_tokens(children, "NAME")[0])
+        tests = tuple(c[1] for c in children if isinstance(c, tuple) and c and c[0] == "with")
+        return ast.FirstRelation(span=self._span(meta), table=table, tests=tests, within=_first(children, ast.Within),
+                                 then=children[-1])
 
     def e_percentile(self, meta, children):
         names = _tokens(children, "NAME")

@@ -23,7 +23,8 @@ __all__ = ["get_parser", "grammar_text", "parse_source", "STATEMENT_KEYWORDS"]
 
 STATEMENT_KEYWORDS = (
     "rubric", "data", "table", "window", "condition", "value", "indicator", "dimension", "weights",
-    "total", "deduction", "clamp", "floor", "tier", "status", "consequence", "output",
+    "total", "deduction", "clamp", "floor", "tier", "status", "consequence", "output", "define", "bands",
+    "gate", "version",
 )
 # A line that starts a statement (a keyword not used as a name in an expression).
 _STATEMENT_START = re.compile(r"^[ \t]*(%s)\b(?![ \t]*(=|<|>|!|is\b|,|\)))" % "|".join(STATEMENT_KEYWORDS),
@@ -57,20 +58,47 @@ def _describe(terminal: str) -> str:
     return f"the keyword `{value}`" if value.isalpha() or "-" in value else f"`{value}`"
 
 
+_UNITS = {"U_H", "U_HOURS", "U_HOUR", "U_MINUTES", "U_MINUTE", "U_MIN", "U_S", "U_SECONDS", "U_SECOND", "U_DAY", "DAYS"}
+
+
+def _keyword(terminal: str) -> str | None:
+    if terminal in _TERMINAL_NAMES:
+        return None
+    value = getattr(get_parser().get_terminal(terminal).pattern, "value", "")
+    return value if value.isalpha() else None
+
+
 def _expected(expected) -> str:
-    names = sorted({_describe(t) for t in expected})
-    if len(names) > 6:
-        keywords = [n for n in names if n.startswith("the keyword")]
-        others = [n for n in names if not n.startswith("the keyword")]
-        names = others + ([f"a keyword ({', '.join(k.split('`')[1] for k in keywords[:8])}{', ...' if len(keywords) > 8 else ''})"] if keywords else [])
-    return ", ".join(names)
+    """A short, stable description of what could come next."""
+    expected = set(expected)
+    statement = {t for t in expected if _keyword(t) in STATEMENT_KEYWORDS or t == "$END"}
+    units = expected & _UNITS
+    rest = expected - statement - units
+    keywords = sorted(_describe(t) for t in rest if _describe(t).startswith("the keyword"))
+    others = sorted(_describe(t) for t in rest if not _describe(t).startswith("the keyword"))
+    parts = others + (keywords if len(keywords) <= 5 else [f"one of {len(keywords)} keywords"])
+    if units:
+        parts.append("a unit (h, minutes, seconds, days)")
+    if statement:
+        parts.append("a new statement")
+    if not parts:
+        return "nothing more"
+    return ", ".join(parts[:-1]) + (" or " if len(parts) > 1 else "") + parts[-1]
+
+
+def _acceptable(err: UnexpectedToken) -> set[str]:
+    """The terminals the parser really accepts here (the state's table can list more)."""
+    try:
+        return set(err.interactive_parser.accepts()) or set(err.expected)
+    except Exception:  # the interactive parser may not replay every state
+        return set(err.expected)
 
 
 def _report(err: UnexpectedInput, source: SourceFile, sink: Sink) -> int:
     """Record one syntax error; return the offset where it happened."""
     if isinstance(err, UnexpectedToken) and err.token.type == "$END":
         at = len(source.text.rstrip())
-        sink.error("R0103", f"the file ends in the middle of a statement; expected {_expected(err.expected)}",
+        sink.error("R0103", f"the file ends in the middle of a statement; expected {_expected(_acceptable(err))}",
                    Span(path=source.path, start=max(0, at - 1), end=at), "the statement is not finished")
         return len(source.text)
     if isinstance(err, UnexpectedEOF):
@@ -81,6 +109,11 @@ def _report(err: UnexpectedInput, source: SourceFile, sink: Sink) -> int:
     if isinstance(err, UnexpectedCharacters):
         pos = err.pos_in_stream
         char = source.text[pos]
+        if char == "%":
+            sink.error("R0104", "a percentage cannot stand here", Span(path=source.path, start=pos, end=pos + 1),
+                       "not allowed here", help="a window's length or a duration needs a unit such as `30 days` "
+                       "or `72 h`; percentages are for shares, weights and thresholds")
+            return pos
         sink.error("R0102", f"the character `{char}` cannot appear here",
                    Span(path=source.path, start=pos, end=pos + 1), "not part of the language",
                    help=_char_help(char))
@@ -101,10 +134,16 @@ def _report(err: UnexpectedInput, source: SourceFile, sink: Sink) -> int:
         sink.error("R0101", f"`{text}` is not a word of the language here", span, "unknown word",
                    help=_did_you_mean_keyword(text))
         return start
+    expected = _acceptable(err)
+    after_number = re.search(r"\d[ \t]*$", source.text[:start]) is not None
+    if token.type == "NAME" and (expected & _UNITS or after_number):
+        sink.error("R0104", f"unknown unit `{text}`", span, "not a unit",
+                   help="write durations as h, hours, minutes, seconds or days, e.g. `48 h`")
+        return start
     keyword = token.type not in ("NAME", "NUMBER", "STRING", "PERCENT") and text.replace("-", "").isalpha()
-    word = f"the keyword `{text}`" if keyword else f"`{text}`"
-    sink.error("R0101", f"unexpected {word}; expected {_expected(err.expected)}", span, "unexpected here",
-               help=_token_help(token, err.expected))
+    word = f"keyword `{text}`" if keyword else f"`{text}`"
+    sink.error("R0101", f"unexpected {word}; expected {_expected(expected)}", span, "unexpected here",
+               help=_token_help(token, expected))
     return start
 
 
@@ -129,8 +168,6 @@ def _char_help(char: str) -> str | None:
 def _token_help(token: Token, expected) -> str | None:
     if "PERCENT" in expected and token.type == "NUMBER":
         return f"weights are percentages: write {token}%"
-    if "EQ" in expected:
-        return "a definition is written `indicator name \"Title\" | \"标题\" = ...`"
     if token.type == "NAME" and "COMMA" in expected:
         return "separate the items of a list with commas"
     return None

@@ -90,7 +90,12 @@ def _token_strategies() -> dict[str, st.SearchStrategy[str]]:
         elif t.name == "COMMENT":
             out[t.name] = _TEXT.map(lambda s: "# " + s + "\n")
         else:
-            base = special[t.name] if t.name in special else st.just(t.pattern.value)
+            if t.name in special:
+                base = special[t.name]
+            elif t.pattern.type == "str":
+                base = st.just(t.pattern.value)
+            else:  # a terminal added to the grammar later: draw from its own pattern
+                base = st.from_regex(t.pattern.to_regexp(), fullmatch=True).filter(lambda s: "\n" not in s)
             out[t.name] = st.tuples(base, _SPACE).map("".join)
     return out
 
@@ -210,13 +215,14 @@ _UNICODE = st.one_of(
 )
 _TOKEN = st.one_of(st.sampled_from(KEYWORDS), NAMES, NUMBERS, PERCENTS, STRINGS, CLOCKS, _UNICODE)
 _NUMBER_RE = re.compile(r"\d+(\.\d+)?%?")
+_WORD_RE = re.compile(r"(?<![\w\"])[A-Za-z_]\w*")
 
 
 @st.composite
 def _mutation(draw, text: str) -> str:
     lines = text.split("\n")
     kind = draw(st.sampled_from(["delete_line", "duplicate_line", "swap_lines", "delete_range",
-                                 "insert_token", "insert_token", "replace_number"]))
+                                 "insert_token", "insert_token", "replace_number", "replace_word", "replace_word"]))
     if kind == "delete_line" and lines:
         del lines[draw(st.integers(0, len(lines) - 1))]
     elif kind == "duplicate_line" and lines:
@@ -240,6 +246,12 @@ def _mutation(draw, text: str) -> str:
                 m = draw(st.sampled_from(numbers))
                 new = draw(st.one_of(NUMBERS, PERCENTS, st.sampled_from(["-1", "0", "0%", "1e9", "1_000", ""])))
                 return text[:m.start()] + new + text[m.end():]
+        if kind == "replace_word":  # usually still parses: reaches the checker and the lowering
+            words = list(_WORD_RE.finditer(text))
+            if words:
+                m = draw(st.sampled_from(words))
+                return text[:m.start()] + draw(st.one_of(st.sampled_from(_KNOWN_NAMES), st.sampled_from(WORDS),
+                                                         NAMES)) + text[m.end():]
         return text
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ number. Plain Python, merchant by merchant, phase by phase; written for clarity,
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,8 @@ from rubric.ir import nodes as ir
 from rubric.ir.from_ast import HOUR_MICROS
 from rubric.ir.schema import ColumnType
 
-__all__ = ["Evaluation", "Prepared", "evaluate", "prepare", "round9", "MerchantResult"]
+__all__ = ["Evaluation", "MerchantResult", "NoVersionInForce", "Prepared", "cume_dist", "evaluate", "prepare", "round9",
+           "shadow_version", "version_in_force"]
 
 _NINE = Decimal("1e-9")
 
@@ -161,6 +163,8 @@ class _Context:
         if e.op == "neg":
             return lambda f: None if (v := left(f)) is None else -v
         right = self.compile(e.right)
+        if e.op == "otherwise":
+            return lambda f: v if (v := left(f)) is not None else right(f)
         op = _ARITH[e.op]
 
         def run(f):
@@ -208,7 +212,7 @@ class _Context:
             after_read = self._after_reader(e)
             timing = (inner_time, after_read, e.within_micros)
 
-        def run(f):
+        def matches(f):
             key = outer_read(f.row)
             for inner in index.get(key, ()):
                 if not self.visible(e.table, inner) or (excluded and inner.get(excluded)):
@@ -219,9 +223,21 @@ class _Context:
                     if t is None or a is None or not (0 <= t - a <= timing[2]):
                         continue
                 if all(bool(test(sub)) for test in tests):
-                    return True
-            return False
-        return run
+                    yield sub
+
+        if not e.earliest:
+            return lambda f: next(matches(f), None) is not None
+        then = self.compile(e.then)
+        when = self.read(e.table, e.time_column or self.schemas[e.table].created_by)
+
+        def earliest(f):
+            found = list(matches(f))
+            if not found:
+                return False
+            first = min(when(s.row) for s in found)
+            # rows sharing the earliest instant: any of them decides
+            return any(bool(then(s)) for s in found if when(s.row) == first)
+        return earliest
 
     def _outer_table(self, e: ir.Exists) -> str:
         # the outer table is the one whose column `outer_column` the link names
@@ -242,7 +258,42 @@ class _Context:
 
     def c_ref(self, e: ir.Ref):
         key = (e.target, e.name)
+        if e.target in ("value", "output"):
+            named = self.named
+            return lambda f: named(f.env, e.target, e.name)
         return lambda f: f.env.get(key)
+
+    def named(self, env: dict, target: str, name: str):
+        """A named value, computed the first time it is used (values are lazy)."""
+        key = (target, name)
+        if key not in env:
+            env[key] = None                       # a cycle reads as missing
+            env[key] = self.compute_named(env, target, name)
+        return env[key]
+
+    compute_named: Callable[[dict, str, str], Any] = None  # set by the evaluator
+
+    def c_years_since(self, e: ir.YearsSince):
+        read = self.read(self.program.data.entity, e.column)
+        t = self.t
+
+        def run(f):
+            value = read(f.env["__merchant__"])
+            return None if value is None else (t - value) / (365.25 * 86_400_000_000)
+        return run
+
+    def c_weighted_sum(self, e: ir.WeightedSum):
+        members = e.members
+
+        def run(f):
+            total = 0.0
+            for name, weight in members:
+                score = f.env.get(("dimension", name))
+                if score is None:
+                    return None
+                total += weight * score
+            return total
+        return run
 
     def c_months_since(self, e: ir.MonthsSince):
         entity = self.program.data.entity
@@ -411,6 +462,29 @@ class _Measures:
                    "passives": len(values) - promoters - detractors, "denominator": len(values)}
         return (round9(100 * (promoters - detractors) / len(values)) if values else None), details
 
+    def m_lowest(self, m: ir.Measure, merchant_id: str, env: dict):
+        """The lowest value in force during the window: the latest row at or before its start
+        (the lowest if several share that instant) and every row inside it."""
+        ctx, pop = self.ctx, m.population
+        start = ctx.t - pop.window.start_micros
+        end = ctx.t - pop.window.end_micros
+        when = ctx.read(pop.table, pop.time_column)
+        read = ctx.compile(m.expr)
+        rows = [r for r in ctx.prepared.tables[pop.table].by_merchant.get(merchant_id, ()) if ctx.visible(pop.table, r)]
+        before = [r for r in rows if when(r) <= start]
+        values = [read(_Frame(row=r)) for r in rows if start < when(r) < end]
+        at_start = None
+        if before:
+            latest = max(when(r) for r in before)
+            at_start = min(read(_Frame(row=r)) for r in before if when(r) == latest)
+        candidates = [v for v in values + [at_start] if v is not None]
+        if not candidates:
+            return m.default, {"in_force_at_start": None, "rows_in_window": 0, "default": m.default}
+        if at_start is None and m.default is not None:
+            candidates.append(m.default)      # before the first record, the default was in force
+        return min(candidates), {"in_force_at_start": at_start, "rows_in_window": len(values), "from": start,
+                                 "to": end, "to_inclusive": False, "population": pop.text}
+
     def m_expr(self, m: ir.Measure, merchant_id: str, env: dict):
         value = self.ctx.compile(m.expr)(_Frame(env=env))
         if isinstance(value, float):
@@ -473,71 +547,141 @@ _DISPLAY_UNIT = {"share": "share", "duration": "hours", "nps": "nps", "count": "
                  "number": "number", "score": "score", "bool": "bool", "int": "count"}
 
 
+def cume_dist(members: list[tuple[str, float]], higher_is_better: bool) -> dict[str, float]:
+    """Each member's share of the group at or below it (in the better direction); ties share."""
+    values = sorted(v for _, v in members)
+    n = len(values)
+    out = {}
+    for merchant_id, v in members:
+        if higher_is_better:
+            better = bisect.bisect_right(values, v)
+        else:
+            better = n - bisect.bisect_left(values, v)
+        out[merchant_id] = round9(better / n)
+    return out
+
+
 class _Evaluator:
     def __init__(self, program: ir.Program, prepared: Prepared, as_of: date, depth: int = 0,
-                 cache: dict | None = None, progress: Callable[[str, int, int], None] | None = None):
+                 cache: dict | None = None, progress: Callable[[str, int, int], None] | None = None,
+                 root: ir.Program | None = None):
         self.progress = progress
         self.program = program
+        self.root = root or program            # the versioned rubric, for past assessments
         self.prepared = prepared
         self.as_of = as_of
         self.depth = depth
         self.cache = cache if cache is not None else {}
         self.ctx = _Context(program, prepared, as_of)
+        self.ctx.compute_named = self.compute_named
         self.measures = _Measures(self.ctx)
+        self.traces: dict[str, Step] = {}
+        self._named = {("value", v.name): v for v in program.values}
+        self._named.update({("output", o.name): o for o in program.outputs})
 
     def run(self) -> Evaluation:
         ctx = self.ctx
         entity = self.program.data.entity
-        traces: dict[str, Step] = {}
         for merchant in self.prepared.merchants:
             env = {"__merchant__": merchant, "__open__": ctx.visible(entity, merchant)}
             ctx.envs[merchant["merchant_id"]] = env
             attributes = {k: merchant[k] for k in ("region", "category") if merchant.get(k) is not None}
-            traces[merchant["merchant_id"]] = Step(kind="merchant", name=merchant["merchant_id"],
-                                                   details={"as_of": self.as_of.isoformat(), "zone": self.program.zone,
-                                                            "attributes": attributes})
-        for phase in (self.phase_values, self.phase_indicators, self.phase_total, self.phase_status,
-                      self.phase_tier, self.phase_consequences, self.phase_outputs):
-            total = len(ctx.envs)
-            for done, (merchant_id, env) in enumerate(ctx.envs.items(), 1):
-                if env["__open__"]:
-                    phase(merchant_id, env, traces[merchant_id])
-                if self.progress is not None and (done % 500 == 0 or done == total):
-                    self.progress(phase.__name__.removeprefix("phase_"), done, total)
-        results = {mid: MerchantResult(mid, self.output_row(mid, env, traces[mid]), traces[mid],
+            self.traces[merchant["merchant_id"]] = Step(
+                kind="merchant", name=merchant["merchant_id"],
+                details={"as_of": self.as_of.isoformat(), "zone": self.program.zone, "attributes": attributes})
+        self._each(self.phase_indicator_values)
+        self.rank_indicators()                 # ranks need every merchant's value
+        self._each(self.phase_indicator_scores)
+        self._each(self.phase_total)
+        if self.program.bands is not None:
+            self.apply_bands()                 # bands need every merchant's score
+        for phase in (self.phase_status, self.phase_tier, self.phase_consequences, self.phase_outputs):
+            self._each(phase)
+        results = {mid: MerchantResult(mid, self.output_row(mid, env, self.traces[mid]), self.traces[mid],
                                        {c.name: bool(env.get(("__holds__", c.name))) for c in self.program.consequences})
                    for mid, env in ctx.envs.items()}
         return Evaluation(self.program, self.as_of, results, self.columns())
 
-    # --- phases ---------------------------------------------------------------------------
-    def phase_values(self, mid: str, env: dict, trace: Step) -> None:
-        for value in self.program.values:
-            v, details = self.measures.evaluate(value.measure, mid, env)
-            env[("value", value.name)] = v
-            trace.children.append(Step("value", value.name, value.title, v, _DISPLAY_UNIT.get(value.measure.type, ""),
-                                       {**details, "definition": value.measure.text}, provenance=value.provenance))
+    def _each(self, phase) -> None:
+        envs = self.ctx.envs
+        total = len(envs)
+        for done, (merchant_id, env) in enumerate(envs.items(), 1):
+            if env["__open__"]:
+                phase(merchant_id, env, self.traces[merchant_id])
+            if self.progress is not None and (done % 500 == 0 or done == total):
+                self.progress(phase.__name__.removeprefix("phase_"), done, total)
 
-    def phase_indicators(self, mid: str, env: dict, trace: Step) -> None:
+    # --- named values (lazy) --------------------------------------------------------------
+    def compute_named(self, env: dict, target: str, name: str):
+        definition = self._named[(target, name)]
+        mid = env["__merchant__"]["merchant_id"]
+        value, details = self.measures.evaluate(definition.measure, mid, env)
+        if getattr(definition, "when", None) is not None and not self.ctx.compile(definition.when)(_Frame(env=env)):
+            value = None
+        if isinstance(value, float):
+            value = round9(value)
+        if mid in self.ctx.group_sizes:
+            details["group_size"] = self.ctx.group_sizes[mid]
+        self.traces[mid].children.append(Step(
+            target, name, definition.title, value, _DISPLAY_UNIT.get(definition.measure.type, ""),
+            {**details, "definition": definition.measure.text}, provenance=definition.provenance))
+        return value
+
+    # --- indicators -------------------------------------------------------------------------
+    def phase_indicator_values(self, mid: str, env: dict, trace: Step) -> None:
         for ind in self.program.indicators:
             value, details = self.measures.evaluate(ind.measure, mid, env)
-            if isinstance(value, bool):
-                value_x = 1.0 if value else 0.0
-            else:
-                value_x = value
+            env[("indicator_value", ind.name)] = value
+            details["definition"] = ind.measure.text
+            trace.children.append(Step("indicator", ind.name, ind.title, value, _DISPLAY_UNIT.get(ind.type, ""),
+                                       details, provenance=(ind.curve or ind.rank or ind).provenance))
+
+    def rank_indicators(self) -> None:
+        """Percentile ranks of ranked indicators: needs every merchant's value first."""
+        self.ranks: dict[str, dict[str, tuple[float, int]]] = {}
+        for ind in self.program.indicators:
+            if ind.rank is None:
+                continue
+            groups: dict[tuple, list[tuple[str, float]]] = defaultdict(list)
+            for mid, env in self.ctx.envs.items():
+                value = env.get(("indicator_value", ind.name))
+                if env["__open__"] and value is not None:
+                    groups[tuple(env["__merchant__"].get(g) for g in ind.rank.group)].append((mid, value))
+            ranks = {}
+            for members in groups.values():
+                for mid, p in cume_dist(members, ind.higher_is_better is not False).items():
+                    ranks[mid] = (p, len(members))
+            self.ranks[ind.name] = ranks
+
+    def phase_indicator_scores(self, mid: str, env: dict, trace: Step) -> None:
+        steps = {s.name: s for s in trace.children if s.kind == "indicator"}
+        for ind in self.program.indicators:
+            value, step = env[("indicator_value", ind.name)], steps[ind.name]
             if value is None:
                 score = ind.no_sample_score
-                details["no_sample"] = "protection score" if score is not None else "left out"
+                step.details["no_sample"] = "protection score" if score is not None else "left out"
+            elif ind.rank is not None:
+                score = self._rank_score(ind, mid, value, step.details)
             else:
-                score, seg = curve_score(ind.curve, value_x)
-                details["curve"] = seg
-            env[("indicator_value", ind.name)] = value
+                score, seg = curve_score(ind.curve, 1.0 if value is True else 0.0 if value is False else value)
+                step.details["curve"] = seg
             env[("indicator_score", ind.name)] = score
-            details["definition"] = ind.measure.text
-            step = Step("indicator", ind.name, ind.title, value, _DISPLAY_UNIT.get(ind.type, ""), details,
-                        provenance=ind.curve.provenance if ind.curve else ind.provenance)
             step.details["score"] = score
-            trace.children.append(step)
 
+    def _rank_score(self, ind: ir.Indicator, mid: str, value, details: dict) -> float:
+        rank = ind.rank
+        p, size = self.ranks[ind.name][mid]
+        details["rank"] = {"percentile": p, "group_size": size, "factor": rank.factor,
+                           "group": {g: self.ctx.envs[mid]["__merchant__"].get(g) for g in rank.group} or "platform"}
+        if rank.floor_op is not None and _COMPARE[rank.floor_op](value, rank.floor_value):
+            details["rank"]["floor"] = f"a value {rank.floor_op} {rank.floor_value:g} scores {rank.floor_score:g}"
+            return rank.floor_score
+        if rank.min_group is not None and size < rank.min_group:
+            details["rank"]["fallback"] = f"group of {size} < {rank.min_group}"
+            return rank.min_group_score
+        return round9(rank.factor * p)
+
+    # --- dimensions and the score -----------------------------------------------------------
     def _dimension_weights(self, env: dict) -> tuple[dict[str, float], str | None]:
         weights = {d.name: d.weight for d in self.program.dimensions}
         merchant = env["__merchant__"]
@@ -546,11 +690,20 @@ class _Evaluator:
                 return dict(variant.weights), f"{variant.attribute} in ({', '.join(variant.values)})"
         return weights, None
 
+    def _dimension(self, dim: ir.Dimension, env: dict) -> tuple[float | None, list[dict]]:
+        if dim.member_weights is None:
+            return weighted_mean([(i, 1.0, env[("indicator_score", i)]) for i in dim.members])
+        rows, total = [], 0.0
+        for name, weight in zip(dim.members, dim.member_weights):
+            score = env[("indicator_score", name)]
+            rows.append({"name": name, "weight": weight, "used_weight": weight, "score": score})
+            total = None if total is None or score is None else total + weight * score
+        return round9(total), rows
+
     def phase_total(self, mid: str, env: dict, trace: Step) -> None:
         by_name = {s.name: s for s in trace.children if s.kind == "indicator"}
         for dim in self.program.dimensions:
-            members = [(i, 1.0, env[("indicator_score", i)]) for i in dim.members]
-            score, rows = weighted_mean(members)
+            score, rows = self._dimension(dim, env)
             env[("dimension", dim.name)] = score
             step = Step("dimension", dim.name, dim.title, score, "score", {"members": rows},
                         children=[by_name[i] for i in dim.members if i in by_name], provenance=dim.provenance)
@@ -564,8 +717,8 @@ class _Evaluator:
             raw, rows = weighted_mean([(d, weights.get(d, 0.0), env[("dimension", d)]) for d in total.members])
             details = {"members": rows, "weights_for": variant or "default"}
         else:
-            raw = self.ctx.compile(total.expr)(_Frame(env=env))
-            raw, details = round9(raw), {"definition": "expression"}
+            raw = round9(self.ctx.compile(total.expr)(_Frame(env=env)))
+            details = {"definition": total.text}
         env[("raw", "raw")] = raw
         trace.details["raw_score"] = raw
         trace.children.append(Step("raw_score", "raw_score", total.title, raw, "score", details,
@@ -598,14 +751,75 @@ class _Evaluator:
         trace.children.append(Step("score", "score", self.program.title, score, "score", details,
                                    provenance=clamp.provenance if clamp else None))
 
+    # --- bands, gates and re-ranking (cross-merchant) -----------------------------------------
+    def apply_bands(self) -> None:
+        bands = self.program.bands
+        rows = list(bands.rows)
+        rated = [(mid, env) for mid, env in self.ctx.envs.items()
+                 if env["__open__"] and env.get(("score", "score")) is not None]
+        groups: dict[tuple, list[tuple[str, float]]] = defaultdict(list)
+        for mid, env in rated:
+            groups[tuple(env["__merchant__"].get(g) for g in bands.group)].append((mid, env[("score", "score")]))
+        placed: dict[str, dict] = {}
+        for key, members in groups.items():
+            for mid, p in cume_dist(members, True).items():
+                index = next(i for i, r in enumerate(rows) if r.op is None or _COMPARE[r.op](p, r.threshold))
+                placed[mid] = {"percentile": p, "group_size": len(members), "band_from_percentile": rows[index].name,
+                               "index": index, "group": key}
+        for mid, info in placed.items():
+            env = self.ctx.envs[mid]
+            for gate in self.program.gates:
+                if "gate" not in info and rows[info["index"]].name in gate.bands \
+                        and bool(self.ctx.compile(gate.when)(_Frame(env=env))):
+                    info["gate"] = gate.name
+                    info["gate_condition"] = gate.text
+                    info["index"] += 1
+        final: dict[tuple, list[tuple[str, float]]] = defaultdict(list)
+        for mid, info in placed.items():
+            final[(info["group"], info["index"])].append((mid, self.ctx.envs[mid][("score", "score")]))
+        for (key, index), members in final.items():
+            band = rows[index]
+            raws = sorted(v for _, v in members)
+            for mid, raw in members:
+                rank = bisect.bisect_left(raws, raw) + 1          # RANK(): ties share the lowest rank
+                score = round9(band.low + (band.high - band.low) * (rank - 1) / len(members))
+                info = placed[mid]
+                info.update(band=band.name, low=band.low, high=band.high, rank=rank, members=len(members))
+                self._record_band(mid, info, raw, score, band)
+
+    def _record_band(self, mid: str, info: dict, raw: float, score: float, band: ir.Band) -> None:
+        env = self.ctx.envs[mid]
+        env[("score", "score")] = score
+        env[("band", "band")] = info["band"]
+        env[("band", "percentile")] = info["percentile"]
+        env[("gate", "gate")] = info.get("gate")
+        details = {k: v for k, v in info.items() if k not in ("index", "group")}
+        details["score_before_bands"] = raw
+        self.traces[mid].children.append(Step("band", band.name, band.title, score, "score", details,
+                                              provenance=self.program.bands.provenance))
+
+    # --- statuses, tiers, consequences, outputs --------------------------------------------
     def _match(self, rules: tuple[ir.Rule, ...], env: dict) -> tuple[ir.Rule | None, list[dict]]:
         tried = []
         for rule in rules:
             hit = rule.when is None or bool(self.ctx.compile(rule.when)(_Frame(env=env)))
-            tried.append({"name": rule.name, "condition": rule.text, "matched": hit})
+            entry = {"name": rule.name, "condition": rule.text, "matched": hit}
+            if not hit and rule.parts:
+                entry["failed"] = self._first_failed(rule, env)
+            tried.append(entry)
             if hit:
                 return rule, tried
         return None, tried
+
+    def _first_failed(self, rule: ir.Rule, env: dict) -> dict | None:
+        """The first condition of a row that does not hold, with the merchant's value."""
+        for text, part in zip(rule.parts, rule.when.operands):
+            if bool(self.ctx.compile(part)(_Frame(env=env))):
+                continue
+            value = self.ctx.compile(part.left)(_Frame(env=env)) if part.kind == "compare" else None
+            unit = _DISPLAY_UNIT.get(getattr(part.left, "type", ""), "") if part.kind == "compare" else ""
+            return {"condition": text, "value": value, "unit": unit}
+        return None
 
     def phase_status(self, mid: str, env: dict, trace: Step) -> None:
         if env.get(("score", "score")) is None:
@@ -619,14 +833,20 @@ class _Evaluator:
     def phase_tier(self, mid: str, env: dict, trace: Step) -> None:
         rule, tried = self._match(self.program.tiers, env)
         env[("tier", "tier")] = rule.name if rule else None
+        details = {"rules": tried}
+        position = next((i for i, t in enumerate(tried) if t["matched"]), None)
+        if position:
+            above = tried[position - 1]
+            if above.get("failed"):
+                details["next_up"] = {"tier": above["name"], **above["failed"]}
         trace.children.append(Step("tier", rule.name if rule else "", rule.title if rule else ir.Title(),
-                                   rule.name if rule else None, "label", {"rules": tried},
+                                   rule.name if rule else None, "label", details,
                                    provenance=rule.provenance if rule else None))
 
     def _past(self, cadence: str, steps: int) -> "Evaluation":
         day = past_as_of(self.as_of, cadence, steps)
         if day not in self.cache:
-            self.cache[day] = _Evaluator(self.program, self.prepared, day, self.depth + 1, self.cache).run()
+            self.cache[day] = _run(self.root, self.prepared, day, self.depth + 1, self.cache)
         return self.cache[day]
 
     def phase_consequences(self, mid: str, env: dict, trace: Step) -> None:
@@ -647,23 +867,14 @@ class _Evaluator:
             details = {"condition": cons.text, "assessments": runs}
             if cons.charge is not None:
                 amount = round9(self.ctx.compile(cons.charge)(_Frame(env=env))) if fired else None
-                env[("output", cons.charge_output)] = amount
+                env[("charge", cons.charge_output)] = amount
                 details["charge"] = {"output": cons.charge_output, "amount": amount}
             trace.children.append(Step("consequence", cons.name, cons.title, fired, "bool", details,
                                        provenance=cons.provenance))
 
     def phase_outputs(self, mid: str, env: dict, trace: Step) -> None:
         for out in self.program.outputs:
-            value, details = self.measures.evaluate(out.measure, mid, env)
-            if out.when is not None and not self.ctx.compile(out.when)(_Frame(env=env)):
-                value = None
-            if isinstance(value, float):
-                value = round9(value)
-            env[("output", out.name)] = value
-            if mid in self.ctx.group_sizes:
-                details["group_size"] = self.ctx.group_sizes[mid]
-            trace.children.append(Step("output", out.name, out.title, value, _DISPLAY_UNIT.get(out.measure.type, ""),
-                                       {**details, "definition": out.measure.text}, provenance=out.provenance))
+            self.ctx.named(env, "output", out.name)
 
     # --- the output row (domain.md §3) -----------------------------------------------------
     def columns(self) -> list[str]:
@@ -674,6 +885,8 @@ class _Evaluator:
             cols += [f"ind.{ind.name}.value", f"ind.{ind.name}.score"]
         cols += [c.charge_output for c in p.consequences if c.charge_output]
         cols += [o.name for o in p.outputs]
+        if p.bands is not None:
+            cols += ["gate", "band", "band_percentile"]
         cols += ["raw_score"] + [f"ded.{d.name}" for d in p.deductions]
         return cols
 
@@ -690,22 +903,70 @@ class _Evaluator:
         for d in p.dimensions:
             row[f"dim.{d.name}"] = env.get(("dimension", d.name))
         for ind in p.indicators:
-            value = env.get(("indicator_value", ind.name))
-            row[f"ind.{ind.name}.value"] = value
+            row[f"ind.{ind.name}.value"] = env.get(("indicator_value", ind.name))
             row[f"ind.{ind.name}.score"] = env.get(("indicator_score", ind.name))
         for c in p.consequences:
             if c.charge_output:
-                row[c.charge_output] = env.get(("output", c.charge_output))
+                row[c.charge_output] = env.get(("charge", c.charge_output))
         for o in p.outputs:
             row[o.name] = env.get(("output", o.name))
+        if p.bands is not None:
+            row.update(gate=env.get(("gate", "gate")), band=env.get(("band", "band")),
+                       band_percentile=env.get(("band", "percentile")))
         row["raw_score"] = env.get(("raw", "raw"))
         for d in p.deductions:
             row[f"ded.{d.name}"] = env.get(("deduction", d.name))
         return row
 
 
+# --- versions ------------------------------------------------------------------------------
+
+class NoVersionInForce(ValueError):
+    """The as-of date is outside every version's effective period."""
+
+
+def _in_period(day: date, start: str | None, end: str | None) -> bool:
+    return (start is None or day >= date.fromisoformat(start)) and (end is None or day <= date.fromisoformat(end))
+
+
+def version_in_force(program: ir.Program, day: date) -> ir.Version:
+    for version in program.versions:
+        if _in_period(day, version.effective_from, version.effective_until):
+            return version
+    periods = ", ".join(f"{v.name}: {v.effective_from or '…'} to {v.effective_until or '…'}" for v in program.versions)
+    raise NoVersionInForce(f"no version of {program.name} is in force on {day}; the versions are {periods}")
+
+
+def shadow_version(program: ir.Program, day: date) -> ir.Version | None:
+    return next((v for v in program.versions if v.shadow_from and v.effective_from
+                 and date.fromisoformat(v.shadow_from) <= day < date.fromisoformat(v.effective_from)), None)
+
+
+def _run(program: ir.Program, prepared: Prepared, as_of: date, depth: int = 0, cache: dict | None = None,
+         progress=None) -> Evaluation:
+    if not program.versions:
+        return _Evaluator(program, prepared, as_of, depth, cache, progress).run()
+    version = version_in_force(program, as_of)
+    evaluation = _Evaluator(version.program, prepared, as_of, depth, cache, progress, root=program).run()
+    evaluation.columns += ["version", "shadow_score", "shadow_gate"]
+    shadow = shadow_version(program, as_of)
+    shadow_eval = _Evaluator(shadow.program, prepared, as_of, depth + 1, {}, None).run() if shadow else None
+    for mid, result in evaluation.results.items():
+        twin = shadow_eval.results.get(mid) if shadow_eval else None
+        result.row.update(version=version.name, shadow_score=twin.row.get("score") if twin else None,
+                          shadow_gate=twin.row.get("gate") if twin else None)
+        result.trace.details["version"] = version.name
+        if twin is not None:
+            result.trace.details["shadow"] = {"version": shadow.name, "score": twin.row.get("score"),
+                                              "gate": twin.row.get("gate")}
+            result.trace.children.append(Step("shadow", shadow.name, shadow.title, twin.row.get("score"), "score",
+                                              {"gate": twin.row.get("gate"), "trace": twin.trace}))
+    return evaluation
+
+
 def evaluate(program: ir.Program, data: Mapping[str, pa.Table] | Prepared, as_of: date,
              progress: Callable[[str, int, int], None] | None = None) -> Evaluation:
-    """Score every merchant at `as_of` (a local date in the rubric's zone)."""
+    """Score every merchant at `as_of` (a local date in the rubric's zone); a versioned rubric
+    uses the version in force and adds the shadow version's score during its shadow period."""
     prepared = data if isinstance(data, Prepared) else prepare(program, data)
-    return _Evaluator(program, prepared, as_of, progress=progress).run()
+    return _run(program, prepared, as_of, progress=progress)

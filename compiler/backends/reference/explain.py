@@ -33,6 +33,13 @@ _WORDS = {
         "confirmed": "confirmed", "illustrative": "illustrative", "excluded": "left out", "after": "after deductions",
         "definition": "definition", "promoters": "promoters", "detractors": "detractors", "mean_of": "mean of",
         "status_rules": "status rules", "none": "none",
+        "rank": "percentile", "in_group": "in a group of", "platform": "all merchants", "band": "band",
+        "band_from": "the raw score's percentile", "places": "places it in", "moved": "moved one band down by",
+        "because": "because", "final_band": "final band", "ranked": "ranked", "members": "members",
+        "within": "score within the band", "next_up": "the next level up", "needs": "needs", "you_have": "you have",
+        "shadow": "shadow score (new version, shown to the merchant only)", "version": "version",
+        "in_force": "in force at the start", "rows": "records in the window", "lowest": "lowest",
+        "fallback": "group too small", "floor": "rule",
     },
     "zh": {
         "as_of": "考核日", "score": "得分", "tier": "等级", "status": "状态", "raw": "原始得分",
@@ -47,6 +54,13 @@ _WORDS = {
         "confirmed": "已确认", "illustrative": "示例值", "excluded": "剔除", "after": "扣分后",
         "definition": "口径", "promoters": "推荐者", "detractors": "贬损者", "mean_of": "平均",
         "status_rules": "状态规则", "none": "无",
+        "rank": "百分位", "in_group": "组内商家数", "platform": "全平台", "band": "分数区间",
+        "band_from": "原始得分的百分位", "places": "对应区间", "moved": "降一档，原因", "because": "因为",
+        "final_band": "最终区间", "ranked": "排名", "members": "家",
+        "within": "区间内得分", "next_up": "上一级", "needs": "要求", "you_have": "当前",
+        "shadow": "新版分数（仅对商家展示）", "version": "版本",
+        "in_force": "期初有效值", "rows": "期间记录数", "lowest": "最低",
+        "fallback": "组内商家过少", "floor": "规则",
     },
 }
 
@@ -118,11 +132,14 @@ class _Renderer:
                     f"{d['denominator']}: {d.get('definition', '')}{self.window(d)}")
         if "count" in d:
             return f"n = {d['count']}: {d.get('definition', '')}{self.window(d)}"
+        if "rows_in_window" in d:
+            return (f"{w['in_force']} {fmt_value(d['in_force_at_start'], 'count')}, {w['rows']} {d['rows_in_window']}: "
+                    f"{d.get('definition', '')}{self.window(d)}")
         return d.get("definition", "")
 
     def curve(self, d: dict, unit: str) -> str:
         seg = d.get("curve")
-        if not seg:
+        if not seg or unit == "bool":
             return ""
         w = self.w
         if seg["segment"] == "between":
@@ -137,6 +154,14 @@ class _Renderer:
         if step.value is None:
             rule = w["protection"] if d.get("no_sample") == "protection score" else w["left_out"]
             score = f"{w['no_sample']}: {rule}" + (f" = {fmt_value(d.get('score'), 'score')}" if d.get("score") is not None else "")
+        elif "rank" in d:
+            r = d["rank"]
+            group = w["platform"] if r["group"] == "platform" else ", ".join(f"{k} {v}" for k, v in r["group"].items())
+            score = (f"{w['score']} {fmt_value(d.get('score'), 'score')} = {r['factor']:g} × {w['rank']} "
+                     f"{fmt_value(r['percentile'], 'share')} ({w['in_group']} {r['group_size']}: {group})")
+            for key in ("floor", "fallback"):
+                if key in r:
+                    score += f"; {w[key]}: {r[key]}"
         else:
             score = f"{w['score']} {fmt_value(d.get('score'), 'score')}{self.curve(d, step.unit)}"
         weight_text = f" × {weight * 100:.2f}%" if weight is not None else ""
@@ -154,8 +179,9 @@ class _Renderer:
     def render(self, trace: Step) -> Tree:
         w, p = self.w, self.program
         attrs = ", ".join(f"{k} {v}" for k, v in trace.details.get("attributes", {}).items())
+        version = f" · {w['version']} {trace.details['version']}" if trace.details.get("version") else ""
         head = (f"{trace.name}{f' ({attrs})' if attrs else ''} · {p.title.text(self.lang, p.name)} · "
-                f"{w['as_of']} {trace.details.get('as_of')} ({p.zone})")
+                f"{w['as_of']} {trace.details.get('as_of')} ({p.zone}){version}")
         root = _Tree(Text(head))
         status = trace.details.get("status")
         if status == "not_open":
@@ -173,14 +199,14 @@ class _Renderer:
         raw = next((c for c in trace.children if c.kind == "raw_score"), None)
         dims = {c.name: c for c in trace.children if c.kind == "dimension"}
         for step in trace.children:
-            if step.kind in ("value",):
+            if step.kind == "value" and "rows_in_window" not in step.details:
                 node = root.add_text(f"{self.title(step)} = {fmt_value(step.value, step.unit)}{_prov(step, w)}")
                 node.add_text(self.measure(step))
         if raw is not None:
             weights_for = raw.details.get("weights_for")
             label = f"{w['weights_for']} {weights_for}" if weights_for and weights_for != "default" else w["default"]
-            node = root.add_text(f"{w['raw']} = {fmt_value(raw.value, 'score')}"
-                            + (f" = {w['weighted']} ({label})" if dims else ""))
+            how = f" = {w['weighted']} ({label})" if "members" in raw.details else f" = {raw.details.get('definition')}"
+            node = root.add_text(f"{w['raw']} = {fmt_value(raw.value, 'score')}{how}")
             used = {m["name"]: m["used_weight"] for m in raw.details.get("members", [])}
             for name, dim in dims.items():
                 self.dimension(dim, node, used.get(name))
@@ -190,7 +216,13 @@ class _Renderer:
             if trace.value is None and raw.value is None:
                 node.add_text(w["unrated"])
         for step in trace.children:
-            if step.kind == "deduction":
+            if step.kind == "band":
+                self.band(step, root)
+            elif step.kind == "shadow":
+                node = root.add_text(f"{w['shadow']}: {fmt_value(step.value, 'score')} ({w['version']} {step.name})")
+                if step.details.get("gate"):
+                    node.add_text(f"{w['moved']} {step.details['gate']}")
+            elif step.kind == "deduction":
                 d = step.details
                 root.add_text(f"{w['deduction']} {self.title(step)}: {d['count']} × {d['each']:g} = "
                          f"−{fmt_value(step.value, 'score')}{_prov(step, w)}")
@@ -204,6 +236,18 @@ class _Renderer:
                     text += f", {w['clamp']} {low} .. {high}"
                 root.add_text(text + ")" + _prov(step, w))
 
+    def band(self, step: Step, root: Tree) -> None:
+        w, d = self.w, step.details
+        node = root.add_text(f"{w['band']}: {self.title(step)} → {w['score']} {fmt_value(step.value, 'score')}"
+                             f"{_prov(step, w)}")
+        node.add_text(f"{w['band_from']} {fmt_value(d['percentile'], 'share')} ({w['in_group']} {d['group_size']}) "
+                      f"{w['places']} {d['band_from_percentile']}")
+        if d.get("gate"):
+            node.add_text(f"{w['moved']} {d['gate']}: {d['gate_condition']} → {w['final_band']} {d['band']}")
+        node.add_text(f"{w['within']}: {d['low']:g} + ({d['high']:g} − {d['low']:g}) × ({d['rank']} − 1) / "
+                      f"{d['members']} = {fmt_value(step.value, 'score')} ({w['ranked']} {d['rank']} / {d['members']} "
+                      f"{w['members']}, raw {fmt_value(d['score_before_bands'], 'score')})")
+
     def rules_part(self, trace: Step, root: Tree) -> None:
         w = self.w
         for step in trace.children:
@@ -213,11 +257,18 @@ class _Renderer:
                 for rule in step.details["rules"]:
                     mark = w["matched"] if rule["matched"] else w["not_matched"]
                     node.add_text(f"{rule['name']}: {rule['condition']} → {mark}")
+                up = step.details.get("next_up")
+                if up:
+                    have = fmt_value(up["value"], up["unit"]) if up["value"] is not None else "—"
+                    node.add_text(f"{w['next_up']} {up['tier']} {w['needs']} {up['condition']}; {w['you_have']} {have}")
             elif step.kind == "consequence":
                 self.consequence(step, root)
             elif step.kind == "output":
                 extra = f" ({w['group']} {step.details['group_size']})" if "group_size" in step.details else ""
                 root.add_text(f"{w['output']} {self.title(step)} = {fmt_value(step.value, step.unit)}{extra}{_prov(step, w)}")
+            elif step.kind == "value" and "rows_in_window" in step.details:
+                node = root.add_text(f"{self.title(step)} = {fmt_value(step.value, step.unit)}{_prov(step, w)}")
+                node.add_text(self.measure(step))
 
     def consequence(self, step: Step, root: Tree) -> None:
         w, d = self.w, step.details

@@ -74,6 +74,13 @@ def _date(text: str):
 
 
 def _evaluate(program, tables, as_of, quiet: bool = False):
+    try:
+        return _evaluate_or_fail(program, tables, as_of, quiet)
+    except ValueError as e:      # e.g. no version in force on that date
+        raise _Fail(str(e), 1) from None
+
+
+def _evaluate_or_fail(program, tables, as_of, quiet: bool = False):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from rubric.backends.reference.evaluate import evaluate
@@ -190,28 +197,54 @@ def demo(data: Optional[Path] = typer.Option(None, "--data", help="Use this fold
     """Score every shipped rubric on the bundled sample data and print a summary."""
     from rubric.sample.generate import generate_sample
 
-    day = _date(as_of)
-    folder = data
-    if folder is None:
-        folder = Path(tempfile.gettempdir()) / f"rubric-sample-{DEMO_MERCHANTS}-{DEMO_SEED}"
-        if not (folder / "merchants.parquet").exists():
-            generate_sample(folder, merchants=DEMO_MERCHANTS, seed=DEMO_SEED)
-    err.print(f"sample data: {folder} · as of {day.isoformat()}")
     rules = sorted(p for p in driver.shipped_rules_dir().glob("*.rubric") if p.stem != "commerce")
     results = []
     for path in rules:
         program = _compile(path)
-        results.append((program, _evaluate(program, _load(program, folder), day)))
-    _summary(results, day)
-    first = results[0]
-    example = next((r["merchant_id"] for r in first[1].to_pylist() if r["status"] not in ("not_open", "unrated")), None)
-    if example:
-        err.print(f"\nexplain one: rubric explain {first[0].path} --data {folder} --as-of {day} --merchant {example}")
+        day, folder = _demo_plan(program, data, as_of)
+        result = _evaluate(program, _load(program, folder), day)
+        results.append((program, result, day, folder))
+    _summary([(p, r) for p, r, _, _ in results], None)
+    for program, result, day, folder in results:
+        example = next((r["merchant_id"] for r in result.to_pylist() if r["status"] not in ("not_open", "unrated")), None)
+        if example:
+            err.print(f"explain one: rubric explain {program.path} --data {folder} --as-of {day} --merchant {example}")
+
+
+def _demo_plan(program, data: Optional[Path], as_of: str):
+    """(as-of, data folder) for one rubric: versioned rubrics are shown inside their shadow period."""
+    from datetime import date, timedelta
+
+    from rubric.sample.generate import generate_sample
+
+    day = _date(as_of)
+    shadowed = [v for v in program.versions if v.shadow_from]
+    if shadowed and as_of == DEMO_AS_OF:
+        day = date.fromisoformat(shadowed[-1].shadow_from) + timedelta(days=12)
+    if data is not None:
+        return day, data
+    start = date(day.year, 1, 1) if day.month > 6 else date(day.year - 1, 7, 1)
+    end = day + timedelta(days=28)
+    folder = Path(tempfile.gettempdir()) / f"rubric-sample-{DEMO_MERCHANTS}-{DEMO_SEED}-{day.isoformat()}-{_generator_tag()}"
+    if not (folder / "merchants.parquet").exists():
+        anchor = driver.as_of_instant(program, day)
+        generate_sample(folder, merchants=DEMO_MERCHANTS, seed=DEMO_SEED, start=start, end=end, anchors=(anchor,))
+    return day, folder
+
+
+def _generator_tag() -> str:
+    """Changes when the sample generator changes, so a cached sample is never stale."""
+    import hashlib
+    import inspect
+
+    from rubric.sample import generate
+
+    return hashlib.sha256(inspect.getsource(generate).encode()).hexdigest()[:8]
 
 
 def _summary(results, day) -> None:
-    table = Table(title=f"as of {day.isoformat()}")
-    for col, justify in (("rubric", "left"), ("merchants", "right"), ("rated", "right"), ("mean score", "right"),
+    table = Table(title=f"as of {day.isoformat()}" if day else "shipped rubrics on the bundled sample data")
+    for col, justify in (("rubric", "left"), ("as of", "left"), ("merchants", "right"), ("rated", "right"), ("mean score", "right"),
                          ("tiers", "left"), ("consequences", "left")):
         table.add_column(col, justify=justify)
     for program, result in results:
@@ -220,11 +253,28 @@ def _summary(results, day) -> None:
         tiers = Counter(r["tier"] for r in rows if r["tier"] is not None)
         cons = Counter(c for r in rows for c in r["consequences"].split(";") if c)
         statuses = Counter(r["status"] for r in rows)
-        table.add_row(program.name, str(len(rows)),
+        table.add_row(program.name, result.evaluation.as_of.isoformat(), str(len(rows)),
                       f"{len(scores)}" + (f" ({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))})"),
                       f"{sum(scores) / len(scores):.2f}" if scores else "—",
                       ", ".join(f"{k} {v}" for k, v in tiers.most_common()) or "—",
                       ", ".join(f"{k} {v}" for k, v in cons.most_common()) or "—")
+    out.print(table)
+
+
+@app.command()
+def versions(rubric: Path = typer.Argument(..., help="The .rubric file.")) -> None:
+    """List a rubric's dated versions, their periods and what each one changed."""
+    program = _compile(rubric)
+    if not program.versions:
+        out.print(f"{program.name} has one version (no `version` lines).")
+        return
+    table = Table(title=f"versions of {program.name}")
+    for col in ("version", "title", "in force", "shadow from", "changes"):
+        table.add_column(col)
+    for v in program.versions:
+        period = f"{v.effective_from or '…'} to {v.effective_until or '…'}"
+        title = " | ".join(t for t in (v.title.en, v.title.zh) if t)
+        table.add_row(v.name, title, period, v.shadow_from or "—", "\n".join(v.changes) or "—")
     out.print(table)
 
 

@@ -124,6 +124,16 @@ def _as_date(as_of) -> "date":
         raise ValueError(f"as-of {as_of!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-06-03") from None
 
 
+def as_of_instant(program: ir.Program, day) -> "datetime":
+    """The UTC instant an as-of date means for `program` (00:00 in its zone)."""
+    from datetime import datetime, timezone
+
+    from rubric.check import parse_zone
+
+    local = datetime(day.year, day.month, day.day, tzinfo=parse_zone(program.zone))
+    return local.astimezone(timezone.utc)
+
+
 def load_data(program: ir.Program, data):
     """Validated tables for `program`: from a folder (CSV/Parquet) or a mapping of pyarrow tables."""
     from rubric.data.load import load_dataset

@@ -132,6 +132,8 @@ def version_changes(before: list, after: list) -> list[str]:
     new = {_key(i): i for i in after if i.kind != "version"}
     replaced = {i.replaces.name: i.name.name for i in after if i.kind == "indicator" and i.replaces is not None
                 and ("indicator", i.name.name) not in old}
+    for r_old, r_new in replaced.items():
+        old = {k: _rename_member(v, r_old, r_new) for k, v in old.items()}
     changes = []
     for key, item in new.items():
         label = " ".join(str(k) for k in key)
@@ -141,11 +143,27 @@ def version_changes(before: list, after: list) -> list[str]:
             else:
                 changes.append(f"{label} added")
         elif _fingerprint(old[key]) != _fingerprint(item):
-            changes.append(f"{label} changed")
+            changes.append(f"{label} changed{_number_changes(old[key], item)}")
     for key in old:
         if key not in new and not (key[0] == "indicator" and key[1] in replaced):
             changes.append(f"{' '.join(str(k) for k in key)} removed")
     return changes
+
+
+def _numbers(node) -> list[str]:
+    from rubric.check.types import _walk
+
+    found = [n for n in _walk(node) if getattr(n, "kind", None) == "number"]
+    return [n.text for n in sorted(found, key=lambda n: n.span.start)]
+
+
+def _number_changes(before, after) -> str:
+    """`: 72 h → 48 h` when only numbers changed (each distinct change once)."""
+    a, b = _numbers(before), _numbers(after)
+    if len(a) != len(b):
+        return ""
+    pairs = list(dict.fromkeys((x, y) for x, y in zip(a, b) if x != y))
+    return (": " + ", ".join(f"{x} → {y}" for x, y in pairs)) if pairs else ""
 
 
 def _fingerprint(node) -> str:

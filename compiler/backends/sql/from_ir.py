@@ -1,0 +1,796 @@
+"""IR -> SQL: one query per as-of, built only as sqlglot expression trees.
+
+Input: an `ir.Program` (one version) and an as-of date. Output: a sqlglot `Select` computing
+the output contract (domain.md §3) for every merchant, plus the intermediate columns the
+explanation needs (numerators, denominators). The query follows shared/performance.md:
+one GROUP BY per population with conditional aggregates, windows as timestamp constants on
+raw columns in WHERE, relations as correlated EXISTS, the per-merchant tail in SQL, NULLs
+handled explicitly (a comparison with NULL is false; never LEAST/GREATEST).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from sqlglot import exp
+
+from rubric.backends.reference.timeutil import as_of_micros, past_as_of
+from rubric.check import parse_zone
+from rubric.ir import nodes as ir
+from rubric.ir.from_ast import HOUR_MICROS
+from rubric.ir.schema import ColumnType
+
+__all__ = ["SqlUnsupported", "build_query", "column_name"]
+
+DAY_MICROS = 86_400_000_000
+
+
+class SqlUnsupported(Exception):
+    """A construct this backend cannot express; the CLI turns it into a diagnostic."""
+
+
+# --- small builders ---------------------------------------------------------------------
+
+def _lit(value):
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int):
+        return exp.Neg(this=exp.Literal.number(str(-value))) if value < 0 else exp.Literal.number(str(value))
+    if isinstance(value, float):
+        # a DOUBLE, not a DECIMAL: the same IEEE arithmetic as the reference evaluator
+        node = exp.cast(exp.Literal.number(repr(abs(value))), exp.DataType.build("DOUBLE"))
+        return exp.Neg(this=node) if value < 0 else node
+    return exp.Literal.string(str(value))
+
+
+def _col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table, quoted=True)
+
+
+def _double(node):
+    return exp.cast(node, exp.DataType.build("DOUBLE"))
+
+
+def _round9(node):
+    return exp.Round(this=node, decimals=exp.Literal.number(9))
+
+
+def _case(pairs, default=None):
+    case = exp.Case(ifs=[exp.If(this=c, true=v) for c, v in pairs])
+    if default is not None:
+        case.set("default", default)
+    return case
+
+
+def _false_if_null(cond):
+    return exp.Coalesce(this=cond, expressions=[exp.Boolean(this=False)])
+
+
+def _ts_literal(micros: int):
+    moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=micros)
+    return exp.cast(exp.Literal.string(moment.strftime("%Y-%m-%d %H:%M:%S.%f+00")), exp.DataType.build("TIMESTAMPTZ"))
+
+
+def _micros(node):
+    return exp.UnixMicros(this=node)
+
+
+_CMP = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ, "!=": exp.NEQ}
+_ARITH = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "/": exp.Div}
+
+
+def column_name(kind: str, name: str) -> str:
+    """Stage column names; the final projection renames them to the output contract."""
+    return {"indicator_value": f"ind.{name}.value", "indicator_score": f"ind.{name}.score",
+            "dimension": f"dim.{name}", "value": f"val.{name}", "output": f"out.{name}",
+            "consequence": f"cons.{name}", "tier": "tier", "status": "status", "score": "score",
+            "raw": "raw_score"}[kind]
+
+
+# --- the query builder -----------------------------------------------------------------------
+
+@dataclass
+class _Stage:
+    name: str
+    columns: list = field(default_factory=list)       # [(alias, expression)]
+
+
+class _Builder:
+    """Builds the CTE chain of one program at one as-of; `suffix` keeps names apart."""
+
+    def __init__(self, program: ir.Program, as_of: date, suffix: str = ""):
+        self.p = program
+        self.as_of = as_of
+        self.suffix = suffix
+        self.zone = parse_zone(program.zone)
+        offset = self.zone.utcoffset(None) if hasattr(self.zone, "utcoffset") else None
+        if offset is None:
+            raise SqlUnsupported(f"time zone {program.zone} has daylight saving: the SQL backend needs a fixed "
+                                 "offset such as UTC+8")
+        self.offset_micros = int(offset.total_seconds() * 1_000_000)
+        self.t = as_of_micros(as_of, self.zone)
+        self.schemas = {t.name: t for t in program.data.tables}
+        self.ctes: list[tuple[str, exp.Expression]] = []
+        self.pops: dict[str, dict] = {}          # population key -> {"cte": name, "aggs": [(alias, expr)]}
+        self.counter = 0
+
+    # names
+    def n(self, base: str) -> str:
+        return f"{base}{self.suffix}"
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    # --- row-level expressions ---------------------------------------------------------
+    def read(self, table: str, column: str, alias: str):
+        """A column of a visible row, with event timestamps at or after as-of read as NULL."""
+        col = self.schemas[table].column(column)
+        ref = _col(column, alias)
+        if col is not None and col.type is ColumnType.TIMESTAMP and not col.planned \
+                and column != self.schemas[table].created_by:
+            return _case([(exp.LT(this=ref, expression=_ts_literal(self.t)), ref.copy())])
+        return ref
+
+    def row(self, e, alias: str, outer: str | None = None, outer_table: str | None = None) -> exp.Expression:
+        """Compile a row expression. Timestamps become integer microseconds for arithmetic."""
+        return getattr(self, f"r_{e.kind}")(e, alias, outer, outer_table)
+
+    def r_col(self, e: ir.Col, alias, outer, outer_table):
+        if e.scope == "merchant":
+            raise SqlUnsupported("a merchant attribute inside a row condition")
+        source = alias if e.scope == "row" else outer
+        node = self.read(e.table, e.column, source)
+        return _micros(node) if e.type == "timestamp" else node
+
+    def r_const(self, e: ir.Const, *_):
+        return _lit(e.value)
+
+    def r_as_of(self, e, *_):
+        return _lit(self.t)
+
+    def r_arith(self, e: ir.Arith, *ctx):
+        left = self.row(e.left, *ctx)
+        if e.op == "neg":
+            return exp.Neg(this=exp.Paren(this=left))
+        right = self.row(e.right, *ctx)
+        if e.op == "otherwise":
+            return exp.Coalesce(this=left, expressions=[right])
+        if e.op == "/":
+            return exp.Div(this=_double(left), expression=right)
+        return exp.Paren(this=_ARITH[e.op](this=left, expression=right))
+
+    def r_compare(self, e: ir.Compare, *ctx):
+        return _false_if_null(_CMP[e.op](this=self.row(e.left, *ctx), expression=self.row(e.right, *ctx)))
+
+    def r_is_null(self, e: ir.IsNull, *ctx):
+        node = exp.Is(this=self.row(e.operand, *ctx), expression=exp.Null())
+        return exp.Not(this=node) if e.negate else node
+
+    def r_in_set(self, e: ir.InSet, *ctx):
+        return _false_if_null(exp.In(this=self.row(e.operand, *ctx), expressions=[_lit(v) for v in e.values]))
+
+    def r_bool_op(self, e: ir.BoolOp, *ctx):
+        parts = [self.bool(o, *ctx) for o in e.operands]
+        return exp.and_(*parts) if e.op == "and" else exp.or_(*parts)
+
+    def r_not(self, e: ir.Not, *ctx):
+        return exp.Not(this=exp.Paren(this=self.bool(e.operand, *ctx)))
+
+    def bool(self, e, *ctx):
+        """A condition: a bare yes/no column that is NULL counts as false."""
+        node = self.row(e, *ctx)
+        if e.kind in ("col",):
+            return _false_if_null(node)
+        return node
+
+    def r_exists(self, e: ir.Exists, alias, outer, outer_table):
+        inner = self.fresh("r")
+        table = self.schemas[e.table]
+        conds = [exp.EQ(this=_col(e.inner_column, inner), expression=_col(e.outer_column, alias))]
+        conds += self.visibility(e.table, inner)
+        for test in e.tests:
+            conds.append(self.bool(test, inner, alias, outer_table))
+        time_col = e.time_column or table.created_by
+        if e.within_micros is not None:
+            after_table = outer_table if self.schemas[outer_table].column(e.after_column) else e.table
+            after = _micros(self.read(after_table, e.after_column, alias if after_table == outer_table else inner))
+            delta = exp.Sub(this=_micros(self.read(e.table, e.time_column, inner)), expression=after)
+            conds.append(_false_if_null(exp.Between(this=delta, low=_lit(0), high=_lit(e.within_micros))))
+        source = exp.to_table(e.table).as_(inner)
+        if not e.earliest:
+            return exp.Exists(this=exp.select(_lit(1)).from_(source).where(exp.and_(*conds)))
+        # the earliest matching rows decide: any of them passing `then`
+        when = self.read(e.table, time_col, inner)
+        first = exp.select(exp.Min(this=when)).from_(source.copy()).where(exp.and_(*[c.copy() for c in conds]))
+        then = self.bool(e.then, inner, alias, outer_table)
+        decided = exp.and_(*conds, exp.EQ(this=when.copy(), expression=exp.Subquery(this=first)), then)
+        return exp.Exists(this=exp.select(_lit(1)).from_(source.copy()).where(decided))
+
+    def visibility(self, table: str, alias: str) -> list:
+        schema = self.schemas[table]
+        conds = []
+        if schema.created_by:
+            conds.append(exp.LT(this=_col(schema.created_by, alias), expression=_ts_literal(self.t)))
+        if schema.excluded_by:
+            conds.append(exp.Not(this=_false_if_null(_col(schema.excluded_by, alias))))
+        return conds
+
+    # --- populations ---------------------------------------------------------------------
+    def population_filter(self, pop: ir.Population, alias: str) -> list:
+        conds = self.visibility(pop.table, alias)
+        if pop.time_column:
+            ref = self.read(pop.table, pop.time_column, alias)
+            conds.append(exp.Not(this=exp.Is(this=ref, expression=exp.Null())))
+            if pop.window is not None:
+                conds.append(exp.GTE(this=ref.copy(), expression=_ts_literal(self.t - pop.window.start_micros)))
+            high, inclusive = self.window_high(pop)
+            if high is not None:
+                cmp = exp.LTE if inclusive else exp.LT
+                conds.append(cmp(this=ref.copy(), expression=_ts_literal(high)))
+            if pop.time_of_day is not None:
+                local = exp.Add(this=_micros(ref.copy()), expression=_lit(self.offset_micros))
+                tod = exp.Mod(this=exp.Paren(this=exp.Add(this=exp.Mod(this=local, expression=_lit(DAY_MICROS)),
+                                                          expression=_lit(DAY_MICROS))),
+                              expression=_lit(DAY_MICROS))
+                conds.append(exp.GTE(this=tod, expression=_lit(pop.time_of_day[0] * 60_000_000)))
+                conds.append(exp.LT(this=tod.copy(), expression=_lit(pop.time_of_day[1] * 60_000_000)))
+        if pop.filter is not None:
+            conds.append(self.bool(pop.filter, alias, None, pop.table))
+        return conds
+
+    def window_high(self, pop: ir.Population) -> tuple[int | None, bool]:
+        high, inclusive = None, False
+        if pop.window is not None:
+            high = self.t - pop.window.end_micros
+        if pop.before_micros is not None:
+            limit = self.t - pop.before_micros
+            if high is None or limit < high or (limit == high and pop.before_strict):
+                high, inclusive = limit, not pop.before_strict
+        return high, inclusive
+
+    def aggregate(self, pop: ir.Population, alias_hint: str, agg: exp.Expression) -> exp.Expression:
+        """Register an aggregate on a population's GROUP BY; return a reference to it."""
+        key = pop.model_dump_json()
+        entry = self.pops.get(key)
+        if entry is None:
+            entry = {"cte": self.n(f"pop{len(self.pops) + 1}"), "pop": pop, "aggs": []}
+            self.pops[key] = entry
+        name = f"{alias_hint}_{len(entry['aggs'])}"
+        entry["aggs"].append((name, agg))
+        return _col(name, entry["cte"])
+
+    def population_ctes(self) -> None:
+        for entry in self.pops.values():
+            pop, alias = entry["pop"], "t"
+            entity = self.p.data.entity
+            key = "merchant_id"
+            select = exp.select(_col(key, alias).as_(key), *[agg.as_(name) for name, agg in entry["aggs"]])
+            select = select.from_(exp.to_table(pop.table).as_(alias))
+            conds = self.population_filter(pop, alias)
+            if conds:
+                select = select.where(exp.and_(*conds))
+            self.ctes.append((entry["cte"], select.group_by(_col(key, alias))))
+            del entity
+
+    # --- measures -------------------------------------------------------------------------
+    def measure(self, m: ir.Measure, hint: str) -> tuple[exp.Expression, dict]:
+        """(value expression over the base stage, explanation columns)."""
+        return getattr(self, f"m_{m.kind}")(m, hint)
+
+    def m_share(self, m: ir.Measure, hint: str):
+        alias = "t"
+        base = [] if m.excluding is None else [exp.Not(this=exp.Paren(this=self.bool(m.excluding, alias, None, m.population.table)))]
+        den_filter = exp.and_(*base) if base else None
+        num_filter = exp.and_(*base, self.bool(m.numerator, alias, None, m.population.table))
+        count = exp.Count(this=exp.Star())
+        den = self.aggregate(m.population, f"{hint}_den",
+                             exp.Filter(this=count, expression=exp.Where(this=den_filter)) if den_filter is not None else count)
+        num = self.aggregate(m.population, f"{hint}_num",
+                             exp.Filter(this=count.copy(), expression=exp.Where(this=num_filter)))
+        den_v, num_v = exp.Coalesce(this=den, expressions=[_lit(0)]), exp.Coalesce(this=num, expressions=[_lit(0)])
+        value = _case([(exp.GT(this=den_v, expression=_lit(0)),
+                        _round9(exp.Div(this=_double(num_v), expression=den_v.copy())))])
+        return value, {"num": num_v.copy(), "den": den_v.copy()}
+
+    def m_count(self, m: ir.Measure, hint: str):
+        n = exp.Coalesce(this=self.aggregate(m.population, f"{hint}_n", exp.Count(this=exp.Star())),
+                         expressions=[_lit(0)])
+        return n, {"count": n.copy()}
+
+    def _operand(self, m: ir.Measure):
+        return self.row(m.expr, "t", None, m.population.table)
+
+    def m_sum(self, m: ir.Measure, hint: str):
+        total = exp.Coalesce(this=self.aggregate(m.population, f"{hint}_sum", exp.Sum(this=self._operand(m))),
+                             expressions=[_lit(0)])
+        value = exp.Div(this=_double(total), expression=_lit(HOUR_MICROS)) if m.type == "duration" else total
+        return _round9(value), {"sum": total.copy()}
+
+    def m_mean(self, m: ir.Measure, hint: str):
+        operand = self._operand(m)
+        total = self.aggregate(m.population, f"{hint}_sum", exp.Sum(this=operand))
+        count = self.aggregate(m.population, f"{hint}_n", exp.Count(this=operand.copy()))
+        mean = exp.Div(this=_double(total), expression=count)
+        if m.type == "duration":
+            mean = exp.Div(this=mean, expression=_lit(float(HOUR_MICROS)))
+        value = _case([(exp.GT(this=exp.Coalesce(this=count.copy(), expressions=[_lit(0)]), expression=_lit(0)),
+                        _round9(mean))])
+        return value, {"count": exp.Coalesce(this=count.copy(), expressions=[_lit(0)])}
+
+    def m_nps(self, m: ir.Measure, hint: str):
+        operand = self._operand(m)
+        count = exp.Count(this=operand)
+        prom = self.aggregate(m.population, f"{hint}_p", exp.Filter(
+            this=exp.Count(this=exp.Star()), expression=exp.Where(this=exp.GTE(this=operand.copy(), expression=_lit(9)))))
+        det = self.aggregate(m.population, f"{hint}_d", exp.Filter(
+            this=exp.Count(this=exp.Star()), expression=exp.Where(this=exp.LTE(this=operand.copy(), expression=_lit(6)))))
+        n = exp.Coalesce(this=self.aggregate(m.population, f"{hint}_c", count), expressions=[_lit(0)])
+        p, d = (exp.Coalesce(this=x, expressions=[_lit(0)]) for x in (prom, det))
+        value = _case([(exp.GT(this=n, expression=_lit(0)), _round9(exp.Div(
+            this=_double(exp.Mul(this=_lit(100), expression=exp.Paren(this=exp.Sub(this=p, expression=d)))),
+            expression=n.copy())))])
+        return value, {"promoters": p.copy(), "detractors": d.copy(), "den": n.copy()}
+
+    def m_lowest(self, m: ir.Measure, hint: str):
+        pop = m.population
+        start = self.t - pop.window.start_micros
+        end = self.t - pop.window.end_micros
+        table, time_col = pop.table, pop.time_column
+        value = self.row(m.expr, "x", None, table)
+        visible = exp.and_(*self.visibility(table, "x"))
+        inside = exp.select(exp.Min(this=value)).from_(exp.to_table(table).as_("x")).where(exp.and_(
+            visible, exp.EQ(this=_col("merchant_id", "x"), expression=_col("merchant_id", "b")),
+            exp.GT(this=_col(time_col, "x"), expression=_ts_literal(start)),
+            exp.LT(this=_col(time_col, "x"), expression=_ts_literal(end))))
+        latest = exp.select(exp.Max(this=_col(time_col, "y"))).from_(exp.to_table(table).as_("y")).where(exp.and_(
+            *self.visibility(table, "y"), exp.EQ(this=_col("merchant_id", "y"), expression=_col("merchant_id", "b")),
+            exp.LTE(this=_col(time_col, "y"), expression=_ts_literal(start))))
+        at_start = exp.select(exp.Min(this=self.row(m.expr, "z", None, table))).from_(exp.to_table(table).as_("z")).where(
+            exp.and_(*self.visibility(table, "z"), exp.EQ(this=_col("merchant_id", "z"), expression=_col("merchant_id", "b")),
+                     exp.EQ(this=_col(time_col, "z"), expression=exp.Subquery(this=latest))))
+        a, s = exp.Subquery(this=inside), exp.Subquery(this=at_start)
+        default = _lit(m.default)
+        # lowest of: rows inside, the value in force at the start (or the default when none was)
+        low = _case([(exp.Is(this=a, expression=exp.Null()), exp.Coalesce(this=s, expressions=[default]))],
+                     _case([(exp.Is(this=s.copy(), expression=exp.Null()),
+                             _case([(exp.LT(this=default.copy(), expression=a.copy()), default.copy())], a.copy()))],
+                           _case([(exp.LT(this=s.copy(), expression=a.copy()), s.copy())], a.copy())))
+        if m.default is None:
+            low = _case([(exp.Is(this=a.copy(), expression=exp.Null()), s.copy())],
+                        _case([(exp.Is(this=s.copy(), expression=exp.Null()), a.copy())],
+                              _case([(exp.LT(this=s.copy(), expression=a.copy()), s.copy())], a.copy())))
+        return low, {}
+
+    def m_expr(self, m: ir.Measure, hint: str):
+        value = self.merchant(m.expr)
+        return (_round9(value) if m.type not in ("bool", "label", "count", "int") else value), {}
+
+    # --- merchant-level expressions (over the previous stage "b") -----------------------------
+    def merchant(self, e) -> exp.Expression:
+        return getattr(self, f"x_{e.kind}")(e)
+
+    def x_col(self, e: ir.Col):
+        if e.scope != "merchant":
+            raise SqlUnsupported("a row column outside a population")
+        return _col(f"m.{e.column}", "b")
+
+    def x_const(self, e: ir.Const):
+        return _lit(e.value)
+
+    def x_as_of(self, e):
+        return _lit(self.t)
+
+    def x_arith(self, e: ir.Arith):
+        left = self.merchant(e.left)
+        if e.op == "neg":
+            return exp.Neg(this=exp.Paren(this=left))
+        right = self.merchant(e.right)
+        if e.op == "otherwise":
+            return exp.Coalesce(this=left, expressions=[right])
+        if e.op == "/":
+            return exp.Paren(this=exp.Div(this=_double(left), expression=right))
+        return exp.Paren(this=_ARITH[e.op](this=left, expression=right))
+
+    def x_compare(self, e: ir.Compare):
+        return _false_if_null(_CMP[e.op](this=self.merchant(e.left), expression=self.merchant(e.right)))
+
+    def x_is_null(self, e: ir.IsNull):
+        node = exp.Is(this=self.merchant(e.operand), expression=exp.Null())
+        return exp.Not(this=node) if e.negate else node
+
+    def x_in_set(self, e: ir.InSet):
+        return _false_if_null(exp.In(this=self.merchant(e.operand), expressions=[_lit(v) for v in e.values]))
+
+    def xbool(self, e):
+        node = self.merchant(e)
+        return _false_if_null(node) if e.kind in ("col", "ref") else node
+
+    def x_bool_op(self, e: ir.BoolOp):
+        parts = [self.xbool(o) for o in e.operands]
+        return exp.and_(*parts) if e.op == "and" else exp.or_(*parts)
+
+    def x_not(self, e: ir.Not):
+        return exp.Not(this=exp.Paren(this=self.xbool(e.operand)))
+
+    def x_ref(self, e: ir.Ref):
+        return _col(column_name(e.target, e.name), "b")
+
+    def x_months_since(self, e: ir.MonthsSince):
+        local = self.local_date(_col(f"m.{e.column}", "b"))
+        as_of = exp.cast(exp.Literal.string(self.as_of.isoformat()), exp.DataType.build("DATE"))
+        months = exp.DateDiff(this=as_of, expression=local, unit=exp.var("MONTH"))
+        shifted = exp.DateAdd(this=local.copy(), expression=months.copy(), unit=exp.var("MONTH"))
+        return exp.Sub(this=months.copy(), expression=_case([(exp.GT(this=shifted, expression=as_of.copy()), _lit(1))], _lit(0)))
+
+    def local_date(self, ts):
+        moved = exp.Add(this=ts, expression=exp.Interval(this=exp.Literal.string(str(self.offset_micros // 1_000_000)),
+                                                        unit=exp.var("SECOND")))
+        return exp.cast(moved, exp.DataType.build("DATE"))
+
+    def x_years_since(self, e: ir.YearsSince):
+        diff = exp.Sub(this=_lit(self.t), expression=_micros(_col(f"m.{e.column}", "b")))
+        return exp.Div(this=_double(diff), expression=_lit(365.25 * 86_400_000_000))
+
+    def x_weighted_sum(self, e: ir.WeightedSum):
+        total = _lit(0.0)
+        for name, weight in e.members:
+            total = exp.Add(this=total, expression=exp.Mul(this=_lit(weight), expression=_col(f"dim.{name}", "b")))
+        return exp.Paren(this=total)
+
+    def x_percentile(self, e: ir.Percentile):
+        value = self.merchant(e.operand)
+        member = exp.and_(_col("is_open", "b"), exp.Not(this=exp.Is(this=value, expression=exp.Null())))
+        if e.among == "rated":
+            member = exp.and_(member, exp.Not(this=exp.Is(this=_col("score", "b"), expression=exp.Null())))
+        window = exp.Window(this=exp.CumeDist(), partition_by=[_col(f"m.{g}", "b") for g in e.group] + [member],
+                            order=exp.Order(expressions=[exp.Ordered(this=value.copy(), desc=not e.higher_is_better)]))
+        return _case([(member.copy(), _round9(window))])
+
+
+    # --- stages ---------------------------------------------------------------------------
+    def stage(self, name: str, columns: list, window_source: str | None = None) -> str:
+        """A CTE `SELECT b.*, <columns> FROM <previous stage> AS b`."""
+        previous = self.ctes[-1][0]
+        select = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("b")),
+                            *[e.as_(exp.to_identifier(alias, quoted=True)) for alias, e in columns])
+        cte = self.n(name)
+        self.ctes.append((cte, select.from_(exp.to_table(previous).as_("b"))))
+        return cte
+
+    def build(self, explain: bool) -> str:
+        p, ent = self.p, self.schemas[self.p.data.entity]
+        merchant_cols = [c.name for c in ent.columns]
+        created = ent.created_by
+        base = exp.select(*[_col(c, "e").as_(exp.to_identifier(f"m.{c}", quoted=True)) for c in merchant_cols],
+                          _col("merchant_id", "e").as_("merchant_id"),
+                          (exp.LT(this=_col(created, "e"), expression=_ts_literal(self.t)) if created
+                           else exp.Boolean(this=True)).as_("is_open"))
+        self.ctes.append((self.n("m"), base.from_(exp.to_table(p.data.entity).as_("e"))))
+        # stage 1: measures over populations (indicator values, data values, deduction counts)
+        cols, later_values = [], []
+        for ind in p.indicators:
+            value, extra = self.measure(ind.measure, f"i{len(cols)}")
+            cols.append((column_name("indicator_value", ind.name), value))
+            if explain:
+                cols += [(f"x.{ind.name}.{k}", v) for k, v in extra.items()]
+        for val in p.values:
+            if val.measure.kind != "expr" and val.measure.kind != "lowest":
+                value, _ = self.measure(val.measure, f"v{len(cols)}")
+                cols.append((column_name("value", val.name), value))
+            else:
+                later_values.append(val)
+        for ded in p.deductions:
+            count = exp.Coalesce(this=self.aggregate(ded.population, f"d{len(cols)}", exp.Count(this=exp.Star())),
+                                 expressions=[_lit(0)])
+            cols.append((f"ded.{ded.name}.count", count))
+        lowest = [(column_name("value", v.name), self.measure(v.measure, "lo")[0]) for v in later_values
+                  if v.measure.kind == "lowest"]
+        later_values = [v for v in later_values if v.measure.kind != "lowest"]
+        self.output_measures = {}
+        for out in p.outputs:
+            if out.measure.kind not in ("expr", "lowest"):
+                value, _ = self.measure(out.measure, f"o{len(cols)}")
+                cols.append((f"om.{out.name}", value))
+                self.output_measures[out.name] = _col(f"om.{out.name}", "b")
+        self.population_ctes()
+        joined = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("b")),
+                            *[e.as_(exp.to_identifier(a, quoted=True)) for a, e in cols])
+        joined = joined.from_(exp.to_table(self.n("m")).as_("b"))
+        for entry in self.pops.values():
+            joined = joined.join(exp.to_table(entry["cte"]), on=exp.EQ(
+                this=_col("merchant_id", entry["cte"]), expression=_col("merchant_id", "b")), join_type="left")
+        self.ctes.append((self.n("s1"), joined))
+        if lowest:
+            self.stage("s1l", lowest)
+        self.indicator_scores()
+        self.dimensions()
+        self.named_values([v for v in later_values if _phase(v.measure) != "score"])
+        self.score()
+        if p.bands is not None:
+            self.bands()
+        self.named_values([v for v in later_values if _phase(v.measure) == "score"])
+        self.named_outputs([o for o in p.outputs if _phase(o.measure) != "consequence"])
+        self.rules()
+        self.stage("s9", [(column_name("consequence", c.name), self.xbool(c.when)) for c in p.consequences] or
+                   [("_none", _lit(None))])
+        self.named_outputs([o for o in p.outputs if _phase(o.measure) == "consequence"])
+        return self.ctes[-1][0]
+
+    def indicator_scores(self) -> None:
+        cols = []
+        for ind in self.p.indicators:
+            value = _col(column_name("indicator_value", ind.name), "b")
+            if ind.rank is not None:
+                score = self.rank_score(ind, value)
+            else:
+                x = value if ind.type != "bool" else _case([(value.copy(), _lit(1.0))], _lit(0.0))
+                score = _curve(ind.curve, x)
+            cols.append((column_name("indicator_score", ind.name),
+                         _case([(exp.Is(this=value.copy(), expression=exp.Null()), _lit(ind.no_sample_score))], score)))
+        self.stage("s2", cols)
+
+    def rank_score(self, ind: ir.Indicator, value) -> exp.Expression:
+        rank = ind.rank
+        member = exp.and_(_col("is_open", "b"), exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())))
+        partition = [_col(f"m.{g}", "b") for g in rank.group] + [member]
+        desc = ind.higher_is_better is False
+        cume = exp.Window(this=exp.CumeDist(), partition_by=partition,
+                          order=exp.Order(expressions=[exp.Ordered(this=value.copy(), desc=desc)]))
+        score = _round9(exp.Mul(this=_lit(rank.factor), expression=_round9(cume)))
+        pairs = []
+        if rank.floor_op is not None:
+            pairs.append((_CMP[rank.floor_op](this=value.copy(), expression=_lit(rank.floor_value)), _lit(rank.floor_score)))
+        if rank.min_group is not None:
+            size = exp.Window(this=exp.Count(this=exp.Star()), partition_by=[p.copy() for p in partition])
+            pairs.append((exp.LT(this=size, expression=_lit(rank.min_group)), _lit(rank.min_group_score)))
+        return _case(pairs, score) if pairs else score
+
+    def dimensions(self) -> None:
+        cols = []
+        for dim in self.p.dimensions:
+            scores = [_col(column_name("indicator_score", m), "b") for m in dim.members]
+            if dim.member_weights is None:
+                value = _weighted_mean([(_lit(1.0), s) for s in scores])
+            else:
+                total = _lit(0.0)
+                for w, s in zip(dim.member_weights, scores):
+                    total = exp.Add(this=total, expression=exp.Mul(this=_lit(w), expression=s))
+                value = _round9(total)
+            cols.append((column_name("dimension", dim.name), value))
+        if cols:
+            self.stage("s3", cols)
+
+    def named_values(self, values) -> None:
+        for val in values:        # one stage each: a value may use the ones before it
+            self.stage(f"v_{val.name}_", [(column_name("value", val.name), self.measure(val.measure, "v")[0])])
+
+    def named_outputs(self, outputs) -> None:
+        for out in outputs:
+            value = self.output_measures.get(out.name)
+            value = value.copy() if value is not None else self.measure(out.measure, "o")[0]
+            if out.when is not None:
+                value = _case([(self.xbool(out.when), value)])
+            self.stage(f"o_{out.name}_", [(column_name("output", out.name), value)])
+
+    def total_weights(self) -> list[tuple[str, exp.Expression]]:
+        out = []
+        for name in self.p.total.members:
+            base = next(d.weight for d in self.p.dimensions if d.name == name)
+            pairs = []
+            for variant in self.p.weight_variants:
+                weight = dict(variant.weights).get(name, 0.0)
+                cond = _false_if_null(exp.In(this=_col(f"m.{variant.attribute}", "b"),
+                                             expressions=[_lit(v) for v in variant.values]))
+                pairs.append((cond, _lit(weight)))
+            out.append((name, _case(pairs, _lit(base)) if pairs else _lit(base)))
+        return out
+
+    def score(self) -> None:
+        total = self.p.total
+        if total.members:
+            raw = _weighted_mean([(w, _col(column_name("dimension", n), "b")) for n, w in self.total_weights()])
+        else:
+            raw = _round9(self.merchant(total.expr))
+        cols = [("raw_score", raw)]
+        for ded in self.p.deductions:
+            cols.append((f"ded.{ded.name}", _round9(exp.Mul(this=_lit(ded.amount),
+                                                             expression=_col(f"ded.{ded.name}.count", "b")))))
+        self.stage("s4", cols)
+        value = _col("raw_score", "b")
+        for ded in self.p.deductions:
+            value = exp.Sub(this=value, expression=_col(f"ded.{ded.name}", "b"))
+        clamp = self.p.clamp
+        if clamp is not None:
+            pairs = []
+            if clamp.low is not None:
+                pairs.append((exp.LT(this=value.copy(), expression=_lit(clamp.low)), _lit(clamp.low)))
+            if clamp.high is not None:
+                pairs.append((exp.GT(this=value.copy(), expression=_lit(clamp.high)), _lit(clamp.high)))
+            value = _case(pairs, value)
+        # with bands, this is the score before banding; the bands stage gives the score
+        self.stage("s5", [("score_pre" if self.p.bands is not None else "score", _round9(value))])
+
+    def bands(self) -> None:
+        bands = self.p.bands
+        rows = list(bands.rows)
+        score = _col("score_pre", "b")
+        rated = exp.and_(_col("is_open", "b"), exp.Not(this=exp.Is(this=score.copy(), expression=exp.Null())))
+        group = [_col(f"m.{g}", "b") for g in bands.group]
+        cume = _round9(exp.Window(this=exp.CumeDist(), partition_by=[*group, rated],
+                                  order=exp.Order(expressions=[exp.Ordered(this=score.copy())])))
+        self.stage("s6a", [("band_percentile", _case([(rated.copy(), cume)]))])
+        p = _col("band_percentile", "b")
+        index = _case([(_CMP[r.op](this=p.copy(), expression=_lit(r.threshold)) if r.op else exp.Boolean(this=True),
+                        _lit(i)) for i, r in enumerate(rows)])
+        self.stage("s6b", [("band_index", _case([(exp.Not(this=exp.Is(this=p.copy(), expression=exp.Null())), index)]))])
+        idx = _col("band_index", "b")
+        gate_pairs = []
+        for gate in self.p.gates:
+            members = [_lit(i) for i, r in enumerate(rows) if r.name in gate.bands]
+            gate_pairs.append((exp.and_(_false_if_null(exp.In(this=idx.copy(), expressions=members)), self.xbool(gate.when)),
+                               _lit(gate.name)))
+        self.stage("s6c", [("gate", _case(gate_pairs) if gate_pairs else exp.cast(_lit(None), exp.DataType.build("VARCHAR")))])
+        final = exp.Add(this=idx.copy(), expression=_case([(exp.Not(this=exp.Is(this=_col("gate", "b"), expression=exp.Null())),
+                                                            _lit(1))], _lit(0)))
+        self.stage("s6d", [("final_index", final), ("score_before_bands", score.copy())])
+        fi, raw = _col("final_index", "b"), _col("score_before_bands", "b")
+        part = [*[g.copy() for g in group], fi]
+        rank = exp.Window(this=exp.Anonymous(this="RANK"), partition_by=part,
+                          order=exp.Order(expressions=[exp.Ordered(this=raw.copy())]))
+        size = exp.Window(this=exp.Count(this=exp.Star()), partition_by=[x.copy() for x in part])
+        self.stage("s6e", [("band_rank", rank), ("band_members", size)])
+        lo = _case([(exp.EQ(this=fi.copy(), expression=_lit(i)), _lit(r.low)) for i, r in enumerate(rows)])
+        hi = _case([(exp.EQ(this=fi.copy(), expression=_lit(i)), _lit(r.high)) for i, r in enumerate(rows)])
+        scored = exp.Add(this=lo, expression=exp.Mul(this=exp.Paren(this=exp.Sub(this=hi, expression=lo.copy())),
+                                                     expression=exp.Div(this=_double(exp.Sub(this=_col("band_rank", "b"), expression=_lit(1))),
+                                                                        expression=_col("band_members", "b"))))
+        name = _case([(exp.EQ(this=fi.copy(), expression=_lit(i)), _lit(r.name)) for i, r in enumerate(rows)])
+        self.stage("s6f", [("score", _case([(exp.Not(this=exp.Is(this=fi.copy(), expression=exp.Null())), _round9(scored))])),
+                           ("band", name)])
+
+    def rules(self) -> None:
+        status_pairs = [(exp.Not(this=_col("is_open", "b")), _lit("not_open")),
+                        (exp.Is(this=_col("score", "b"), expression=exp.Null()), _lit("unrated"))]
+        status_pairs += [(self.xbool(r.when) if r.when is not None else exp.Boolean(this=True), _lit(r.name))
+                         for r in self.p.statuses]
+        self.stage("s7", [("status", _case(status_pairs, _lit("rated")))])
+        tier_pairs = [(exp.Not(this=_col("is_open", "b")), exp.cast(_lit(None), exp.DataType.build("VARCHAR")))]
+        tier_pairs += [(self.xbool(r.when) if r.when is not None else exp.Boolean(this=True), _lit(r.name))
+                       for r in self.p.tiers]
+        self.stage("s8", [("tier", _case(tier_pairs))])
+
+    def finish(self, final_cte: str, pasts: list) -> exp.Select:
+        p = self.p
+        b = "b"
+        select_cols, open_ = [], _col("is_open", b)
+
+        def only_open(node):
+            return _case([(open_.copy(), node)])
+
+        select_cols.append(_col("merchant_id", b).as_("merchant_id"))
+        select_cols.append(only_open(_col("score", b)).as_("score"))
+        select_cols.append(_col("tier", b).as_("tier"))
+        select_cols.append(_col("status", b).as_("status"))
+        fired = {}
+        for c in p.consequences:
+            node = exp.and_(open_.copy(), _col(column_name("consequence", c.name), b))
+            if c.history_cadence and c.history_count > 1:
+                for cadence, k, past in pasts:
+                    if cadence == c.history_cadence and k < c.history_count:
+                        node = exp.and_(node, _false_if_null(_col(column_name("consequence", c.name), f"h{cadence[0]}{k}")))
+            fired[c.name] = node
+        parts = [_case([(fired[name], _lit(name))]) for name in sorted(fired)]
+        cons = exp.Anonymous(this="CONCAT_WS", expressions=[_lit(";"), *parts]) if parts else _lit("")
+        select_cols.append(exp.Coalesce(this=cons, expressions=[_lit("")]).as_("consequences"))
+        for d in p.dimensions:
+            select_cols.append(only_open(_col(column_name("dimension", d.name), b)).as_(exp.to_identifier(f"dim.{d.name}", quoted=True)))
+        for ind in p.indicators:
+            for kind in ("indicator_value", "indicator_score"):
+                name = column_name(kind, ind.name)
+                select_cols.append(only_open(_col(name, b)).as_(exp.to_identifier(name, quoted=True)))
+        for c in p.consequences:
+            if c.charge_output:
+                select_cols.append(_case([(fired[c.name].copy(), _round9(self.merchant(c.charge)))])
+                                   .as_(exp.to_identifier(c.charge_output, quoted=True)))
+        for o in p.outputs:
+            select_cols.append(only_open(_col(column_name("output", o.name), b)).as_(exp.to_identifier(o.name, quoted=True)))
+        if p.bands is not None:
+            select_cols += [only_open(_col("gate", b)).as_("gate"), only_open(_col("band", b)).as_("band"),
+                            only_open(_col("band_percentile", b)).as_("band_percentile")]
+        select_cols.append(only_open(_col("raw_score", b)).as_("raw_score"))
+        for d in p.deductions:
+            select_cols.append(only_open(_col(f"ded.{d.name}", b)).as_(exp.to_identifier(f"ded.{d.name}", quoted=True)))
+        extra = [c for c in self.extra_columns()]
+        select_cols += extra
+        query = exp.select(*select_cols).from_(exp.to_table(final_cte).as_(b))
+        for cadence, k, past in pasts:
+            alias = f"h{cadence[0]}{k}"
+            query = query.join(exp.to_table(past.ctes[-1][0]).as_(alias),
+                               on=exp.EQ(this=_col("merchant_id", alias), expression=_col("merchant_id", b)),
+                               join_type="left")
+        ctes = list(self.ctes) + [c for _, _, past in pasts for c in past.ctes]
+        for name, body in ctes:
+            query = query.with_(name, as_=body)
+        return query.order_by(_col("merchant_id", b))
+
+    def extra_columns(self) -> list:
+        return self._extra if hasattr(self, "_extra") else []
+
+
+def _phase(measure: ir.Measure) -> str:
+    """When a named value can be computed: with the data, after dimensions, after the score,
+    or after the consequences."""
+    found = "data"
+    order = ("data", "dimension", "score", "consequence")
+    for node in _walk(measure):
+        kind = getattr(node, "kind", None)
+        phase = None
+        if kind == "ref":
+            phase = {"dimension": "dimension", "indicator_value": "dimension", "indicator_score": "dimension",
+                     "value": "dimension", "score": "score", "raw": "score", "tier": "score", "status": "score",
+                     "consequence": "consequence", "output": "score"}[node.target]
+        elif kind in ("weighted_sum",):
+            phase = "dimension"
+        elif kind == "percentile":
+            phase = "score"
+        if phase and order.index(phase) > order.index(found):
+            found = phase
+    return found
+
+
+def _walk(node):
+    from pydantic import BaseModel
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for value in current.__dict__.values():
+            if isinstance(value, BaseModel):
+                stack.append(value)
+            elif isinstance(value, tuple):
+                stack.extend(v for v in value if isinstance(v, BaseModel))
+
+
+# --- stages ------------------------------------------------------------------------------------
+
+def _curve(curve: ir.Curve, x: exp.Expression) -> exp.Expression:
+    pts = curve.points
+    pairs = [(exp.LTE(this=x.copy(), expression=_lit(pts[0].x)), _lit(pts[0].y))]
+    for a, b in zip(pts, pts[1:]):
+        y = exp.Add(this=_lit(a.y), expression=exp.Mul(
+            this=exp.Div(this=exp.Paren(this=exp.Sub(this=x.copy(), expression=_lit(a.x))), expression=_lit(b.x - a.x)),
+            expression=_lit(b.y - a.y)))
+        pairs.append((exp.LTE(this=x.copy(), expression=_lit(b.x)), y))
+    return _round9(_case(pairs, _lit(pts[-1].y)))
+
+
+def _weighted_mean(members: list[tuple[exp.Expression, exp.Expression]]) -> exp.Expression:
+    """Σ (w_i / W) × s_i over present members, W their weight sum, in declaration order."""
+    present = [(w, s) for w, s in members]
+    total = _lit(0.0)
+    for w, s in present:
+        total = exp.Add(this=total, expression=_case([(exp.Not(this=exp.Is(this=s.copy(), expression=exp.Null())), w.copy())], _lit(0.0)))
+    value = _lit(0.0)
+    for w, s in present:
+        term = exp.Mul(this=exp.Paren(this=exp.Div(this=w.copy(), expression=exp.Paren(this=total.copy()))), expression=s.copy())
+        value = exp.Add(this=value, expression=exp.Coalesce(this=term, expressions=[_lit(0.0)]))
+    return _case([(exp.GT(this=exp.Paren(this=total), expression=_lit(0.0)), _round9(value))])
+
+
+def build_query(program: ir.Program, as_of: date, explain: bool = False) -> exp.Select:
+    """The whole query for one version at one as-of (past assessments included)."""
+    histories = sorted({(c.history_cadence, k) for c in program.consequences
+                        if c.history_cadence and c.history_count > 1 for k in range(1, c.history_count)})
+    main = _Builder(program, as_of)
+    final = main.build(explain)
+    past_ctes = []
+    for cadence, k in histories:
+        past = _Builder(program, past_as_of(as_of, cadence, k), suffix=f"_h{cadence[0]}{k}")
+        past.build(False)
+        past_ctes.append((cadence, k, past))
+    return main.finish(final, past_ctes)

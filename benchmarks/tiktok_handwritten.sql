@@ -70,14 +70,27 @@ CREATE OR REPLACE TEMP VIEW violations AS SELECT * FROM read_parquet('${data}/vi
 -- @@assessment
 -- Orders paid in the window (fraud left out): the denominators of the order rates, pickup
 -- within 72 h (paid at least 72 h before as-of; a scan at or after as-of has not happened),
--- and GMV.
+-- GMV, and the orders that have an attached event visible at as-of (a review with stars <= 2,
+-- a return_refund case, a not_as_described / logistics complaint, a dispute). Each event set
+-- is small next to the orders of the window, so it is the hash side of a mark join probed
+-- once per order: no join of orders to events, no count(DISTINCT).
 paid${k} AS (
     SELECT merchant_id,
            count(*) AS n_paid,
            count(*) FILTER (WHERE paid_at <= ${T72}) AS n_pick,
            count(*) FILTER (WHERE paid_at <= ${T72} AND first_scan_at < ${T}
                               AND epoch_us(first_scan_at) - epoch_us(paid_at) <= 259200000000) AS n_pick_ok,
-           sum(amount) AS gmv
+           sum(amount) AS gmv,
+           count(*) FILTER (WHERE order_id IN (SELECT order_id FROM reviews
+                                               WHERE rated_at < ${T} AND stars <= 2)) AS n_negrev,
+           count(*) FILTER (WHERE order_id IN (SELECT order_id FROM after_sales
+                                               WHERE requested_at < ${T} AND kind = 'return_refund')) AS n_return,
+           count(*) FILTER (WHERE order_id IN (SELECT order_id FROM complaints
+                                               WHERE created_at < ${T} AND kind = 'not_as_described')) AS n_nad,
+           count(*) FILTER (WHERE order_id IN (SELECT order_id FROM complaints
+                                               WHERE created_at < ${T} AND kind = 'logistics')) AS n_log,
+           count(*) FILTER (WHERE order_id IN (SELECT order_id FROM disputes
+                                               WHERE opened_at < ${T})) AS n_disp
     FROM orders
     WHERE paid_at >= ${W} AND paid_at < ${T} AND NOT is_fraud
     GROUP BY merchant_id),
@@ -90,52 +103,23 @@ shipped${k} AS (
     WHERE shipped_at >= ${W} AND shipped_at <= ${T7D} AND paid_at < ${T} AND NOT is_fraud
     GROUP BY merchant_id),
 -- Orders delivered in the window, and those with a return_refund case requested within
--- 30 days after delivery (such a case is requested in [W, T): a constant bound on the cases).
+-- 30 days after delivery: 0 <= requested_at - delivered_at <= 30 d. Such a case is visible
+-- and requested in [W, T) (a constant bound on the cases); for a delivery in [W, T) and a
+-- request in [W, T) the difference is below 30 d, so the condition left is requested_at >=
+-- delivered_at, i.e. the latest such request of the order is at or after its delivery. The
+-- few cases, one row per order, are the hash side of the join.
 delivered${k} AS (
     SELECT o.merchant_id,
            count(*) AS n_del,
-           count(*) FILTER (WHERE o.order_id IN (
-               SELECT a.order_id FROM after_sales a
-               WHERE a.requested_at >= ${W} AND a.requested_at < ${T} AND a.kind = 'return_refund'
-                 AND a.order_id = o.order_id
-                 AND epoch_us(a.requested_at) - epoch_us(o.delivered_at) BETWEEN 0 AND 2592000000000)) AS n_del_ret
+           count(*) FILTER (WHERE r.last_request >= o.delivered_at
+                              AND epoch_us(r.last_request) - epoch_us(o.delivered_at) <= 2592000000000) AS n_del_ret
     FROM orders o
+    LEFT JOIN (SELECT order_id, max(requested_at) AS last_request
+               FROM after_sales
+               WHERE requested_at >= ${W} AND requested_at < ${T} AND kind = 'return_refund'
+               GROUP BY order_id) r ON r.order_id = o.order_id
     WHERE o.delivered_at >= ${W} AND o.delivered_at < ${T} AND o.paid_at < ${T} AND NOT o.is_fraud
     GROUP BY o.merchant_id),
--- Orders paid in the window that have a review with stars <= 2 (visible at as-of).
-negrev${k} AS (
-    SELECT merchant_id, count(DISTINCT order_id) AS n
-    FROM reviews
-    WHERE rated_at < ${T} AND stars <= 2
-      AND order_id IN (SELECT order_id FROM orders
-                       WHERE paid_at >= ${W} AND paid_at < ${T} AND NOT is_fraud)
-    GROUP BY merchant_id),
--- Orders paid in the window that have a return_refund case.
-returned${k} AS (
-    SELECT merchant_id, count(DISTINCT order_id) AS n
-    FROM after_sales
-    WHERE requested_at < ${T} AND kind = 'return_refund'
-      AND order_id IN (SELECT order_id FROM orders
-                       WHERE paid_at >= ${W} AND paid_at < ${T} AND NOT is_fraud)
-    GROUP BY merchant_id),
--- Orders paid in the window with a not_as_described / a logistics complaint.
-complained${k} AS (
-    SELECT merchant_id,
-           count(DISTINCT order_id) FILTER (WHERE kind = 'not_as_described') AS n_nad,
-           count(DISTINCT order_id) FILTER (WHERE kind = 'logistics') AS n_log
-    FROM complaints
-    WHERE created_at < ${T} AND kind IN ('not_as_described', 'logistics')
-      AND order_id IN (SELECT order_id FROM orders
-                       WHERE paid_at >= ${W} AND paid_at < ${T} AND NOT is_fraud)
-    GROUP BY merchant_id),
--- Orders paid in the window with a dispute.
-disputed${k} AS (
-    SELECT merchant_id, count(DISTINCT order_id) AS n
-    FROM disputes
-    WHERE opened_at < ${T}
-      AND order_id IN (SELECT order_id FROM orders
-                       WHERE paid_at >= ${W} AND paid_at < ${T} AND NOT is_fraud)
-    GROUP BY merchant_id),
 -- After-sales cases requested in the window: platform intervention.
 requested${k} AS (
     SELECT merchant_id,
@@ -179,14 +163,14 @@ cashback${k} AS (
 -- Indicator values of every merchant open at as-of.
 values${k} AS (
     SELECT m.merchant_id, m.region, m.category,
-           rate(nr.n, p.n_paid) AS v_negative_review_rate,
-           rate(rt.n, p.n_paid) AS v_return_rate,
-           rate(c.n_nad, p.n_paid) AS v_nad_complaint_rate,
+           rate(p.n_negrev, p.n_paid) AS v_negative_review_rate,
+           rate(p.n_return, p.n_paid) AS v_return_rate,
+           rate(p.n_nad, p.n_paid) AS v_nad_complaint_rate,
            rate(p.n_pick_ok, p.n_pick) AS v_pickup_72h_rate,
            rate(s.n_ship_ok, s.n_ship) AS v_delivery_success_rate,
-           rate(c.n_log, p.n_paid) AS v_logistics_complaint_rate,
+           rate(p.n_log, p.n_paid) AS v_logistics_complaint_rate,
            rate(i.n_im_ok, i.n_im) AS v_im_24h_response_rate,
-           rate(d.n, p.n_paid) AS v_dispute_rate,
+           rate(p.n_disp, p.n_paid) AS v_dispute_rate,
            CASE WHEN coalesce(cd.n_done, 0) = 0 THEN NULL
                 ELSE r9(CAST(cd.us_done AS DOUBLE) / CAST(cd.n_done AS DOUBLE) / 3600000000.0::DOUBLE) END
                AS v_refund_review_hours,
@@ -201,10 +185,6 @@ values${k} AS (
     LEFT JOIN paid${k} p USING (merchant_id)
     LEFT JOIN shipped${k} s USING (merchant_id)
     LEFT JOIN delivered${k} dl USING (merchant_id)
-    LEFT JOIN negrev${k} nr USING (merchant_id)
-    LEFT JOIN returned${k} rt USING (merchant_id)
-    LEFT JOIN complained${k} c USING (merchant_id)
-    LEFT JOIN disputed${k} d USING (merchant_id)
     LEFT JOIN requested${k} rq USING (merchant_id)
     LEFT JOIN completed${k} cd USING (merchant_id)
     LEFT JOIN im${k} i USING (merchant_id)

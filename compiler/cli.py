@@ -128,22 +128,84 @@ def score(rubric: Path = typer.Argument(..., help="The .rubric file."),
           data: Path = typer.Option(..., "--data", help="Folder of <table>.parquet or <table>.csv files."),
           as_of: str = typer.Option(..., "--as-of", help="Assessment date, YYYY-MM-DD (local to the rubric's zone)."),
           out_file: Optional[Path] = typer.Option(None, "--out", help="Write results: .csv, .parquet or .json."),
-          engine: str = typer.Option("python", "--engine", help="python (the reference evaluator)")) -> None:
+          engine: str = typer.Option("duckdb", "--engine", help="duckdb (default), python (the reference "
+                                     "evaluator) or spark"),
+          spark_master: Optional[str] = typer.Option(None, "--spark-master", help="Spark master URL (default local[*])."),
+          quiet: bool = typer.Option(False, "--quiet", help="No summary table.")) -> None:
     """Score every merchant; one row per merchant (domain.md §3)."""
-    if engine != "python":
-        raise _Fail(f"engine {engine!r} is not available in this version; use --engine python", 2)
+    if engine not in ENGINES:
+        raise _Fail(f"unknown engine {engine!r}: use {', '.join(ENGINES)}", 2)
     program = _compile(rubric)
     day = _date(as_of)
-    result = _evaluate(program, _load(program, data), day)
+    table = _score_with(engine, program, data, day, spark_master)
     if out_file is not None:
         from rubric.data.write import write_table_atomic
 
         try:
-            write_table_atomic(result.table, out_file)
+            write_table_atomic(table, out_file)
         except (ValueError, OSError) as e:
             raise _Fail(f"cannot write {out_file}: {e}", 1) from None
-        err.print(f"wrote {result.num_rows} rows to {out_file}")
-    _summary([(program, result)], day)
+        err.print(f"wrote {table.num_rows} rows to {out_file}")
+    if not quiet:
+        _summary_rows([(program, table.to_pylist(), day)])
+
+
+ENGINES = ("duckdb", "python", "spark")
+
+
+def _score_with(engine: str, program, data: Path, day, spark_master=None):
+    """The output table from one engine; every engine validates the data first."""
+    if engine == "python":
+        return _evaluate(program, _load(program, data), day).table
+    from rubric.backends.sql.from_ir import SqlUnsupported
+
+    try:
+        if engine == "duckdb":
+            from rubric.backends.sql.duckdb_runner import run_duckdb
+
+            _validate_sql(program, data)
+            return run_duckdb(program, data, day)
+        from rubric.backends.sql.spark_runner import run_spark
+
+        _load(program, data)
+        return run_spark(program, data, day, master=spark_master)
+    except SqlUnsupported as e:
+        raise _Fail(f"the {engine} engine cannot run this rubric: {e}; use --engine python", 1) from None
+    except ValueError as e:
+        raise _Fail(str(e), 1) from None
+
+
+def _validate_sql(program, data: Path) -> None:
+    from rubric.data.errors import DataError
+
+    try:
+        from rubric.data.sql_validate import validate_folder
+    except ImportError:          # validation in SQL not available: validate with the loader
+        _load(program, data)
+        return
+    try:
+        validate_folder(program, data)
+    except DataError as e:
+        sys.stderr.write(str(e) + "\n")
+        raise _Fail("the data was not scored; fix the problems above", 1) from None
+
+
+@app.command()
+def sql(rubric: Path = typer.Argument(..., help="The .rubric file."),
+        dialect: str = typer.Option("duckdb", "--dialect", help="duckdb, spark, bigquery, snowflake or postgres"),
+        as_of: str = typer.Option(..., "--as-of", help="The as-of date the windows are computed for.")) -> None:
+    """Print the SQL a rubric compiles to (tables are read by their declared names)."""
+    from rubric.backends.sql.from_ir import SqlUnsupported
+    from rubric.backends.sql.render import build_sql, render
+
+    program = _compile(rubric)
+    day = _date(as_of)
+    try:
+        sys.stdout.write(render(build_sql(program, day), dialect, pretty=True) + ";\n")
+    except SqlUnsupported as e:
+        raise _Fail(str(e), 1) from None
+    except ValueError as e:
+        raise _Fail(str(e), 1) from None
 
 
 @app.command()
@@ -204,7 +266,7 @@ def demo(data: Optional[Path] = typer.Option(None, "--data", help="Use this fold
         day, folder = _demo_plan(program, data, as_of)
         result = _evaluate(program, _load(program, folder), day)
         results.append((program, result, day, folder))
-    _summary([(p, r) for p, r, _, _ in results], None)
+    _summary_rows([(p, r.to_pylist(), d) for p, r, d, _ in results])
     for program, result, day, folder in results:
         example = next((r["merchant_id"] for r in result.to_pylist() if r["status"] not in ("not_open", "unrated")), None)
         if example:
@@ -243,17 +305,20 @@ def _generator_tag() -> str:
 
 
 def _summary(results, day) -> None:
+    _summary_rows([(program, result.to_pylist(), result.evaluation.as_of) for program, result in results], day)
+
+
+def _summary_rows(results, day=None) -> None:
     table = Table(title=f"as of {day.isoformat()}" if day else "shipped rubrics on the bundled sample data")
     for col, justify in (("rubric", "left"), ("as of", "left"), ("merchants", "right"), ("rated", "right"), ("mean score", "right"),
                          ("tiers", "left"), ("consequences", "left")):
         table.add_column(col, justify=justify)
-    for program, result in results:
-        rows = result.to_pylist()
+    for program, rows, as_of_day in results:
         scores = [r["score"] for r in rows if r["score"] is not None]
         tiers = Counter(r["tier"] for r in rows if r["tier"] is not None)
         cons = Counter(c for r in rows for c in r["consequences"].split(";") if c)
         statuses = Counter(r["status"] for r in rows)
-        table.add_row(program.name, result.evaluation.as_of.isoformat(), str(len(rows)),
+        table.add_row(program.name, as_of_day.isoformat(), str(len(rows)),
                       f"{len(scores)}" + (f" ({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))})"),
                       f"{sum(scores) / len(scores):.2f}" if scores else "—",
                       ", ".join(f"{k} {v}" for k, v in tiers.most_common()) or "—",

@@ -531,13 +531,25 @@ def _check_bands(syms: Symbols, sink: Sink) -> None:
         check_group(bands.among, bands.entity, bands.same, syms, sink)
         rows = list(bands.rows)
         names: set[str] = set()
+        tiled = True        # report the first tiling problem only: later ones follow from it
+        scale = syms.header.scale if syms.header else None
         for i, row in enumerate(rows):
+            if row.op is not None and row.op not in (">=", ">"):
+                sink.error("R0412", f"band `{row.name.name}` must be reached from a percentile and up: "
+                           f"write `at >= {row.threshold.text}`", row.threshold.span, "not a lower bound",
+                           help="bands are listed from the best down, each `at >= <percentile>`")
+            if scale is not None and (row.low.value < scale[0] or row.high.value > scale[1]):
+                sink.error("R0412", f"band `{row.name.name}` runs outside the scale {scale[0]:g} to {scale[1]:g}",
+                           row.low.span.merge(row.high.span), "outside the scale",
+                           help="keep every band inside the rubric's `scale`")
             if row.name.name in names:
                 sink.error("R0204", f"band `{row.name.name}` is declared twice", row.name.span, "declared again")
             names.add(row.name.name)
             if row.low.value >= row.high.value:
                 sink.error("R0408", f"band `{row.name.name}` runs from {row.low.text} to {row.high.text}: empty",
-                           row.low.span.merge(row.high.span), "empty band")
+                           row.low.span.merge(row.high.span), "empty band",
+                           help=f"write `from {row.high.text} to {row.low.text}`")
+                tiled = False
             if row.op is None and i < len(rows) - 1:
                 sink.error("R0405", f"band `{rows[i + 1].name.name}` can never be reached: `{row.name.name}` above it "
                            "is `otherwise`", rows[i + 1].name.span, "unreachable")
@@ -545,7 +557,9 @@ def _check_bands(syms: Symbols, sink: Sink) -> None:
                 sink.error("R0412", f"band `{row.name.name}` ({row.threshold.text}) must have a lower percentile than "
                            f"`{rows[i - 1].name.name}` ({rows[i - 1].threshold.text})", row.threshold.span,
                            "out of order", help="list bands from the best down")
-            if i and row.high.value != rows[i - 1].low.value:
+                tiled = False
+            if tiled and i and row.high.value != rows[i - 1].low.value:
+                tiled = False
                 gap = "overlaps" if row.high.value > rows[i - 1].low.value else "leaves a gap below"
                 sink.error("R0412", f"band `{row.name.name}` ends at {row.high.text} but `{rows[i - 1].name.name}` "
                            f"starts at {rows[i - 1].low.text}: it {gap} it", row.high.span, gap,

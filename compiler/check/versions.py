@@ -45,11 +45,18 @@ def _rename_member(item, old: str, new: str):
     return item.model_copy(update={"members": members, "member_weights": weights})
 
 
-def _apply(items: list, section: list) -> list:
+def _apply(items: list, section: list, sink: Sink | None = None) -> list:
     items = list(items)
     for new in section:
         if new.kind == "indicator" and new.replaces is not None:
             old = new.replaces.name
+            known = [i.name.name for i in items if i.kind == "indicator"]
+            if old not in known and sink is not None:
+                from rubric.check.symbols import did_you_mean
+
+                sink.error("R0201", f"`{old}` is not an indicator of the earlier version, so nothing is replaced",
+                           new.replaces.span, "unknown indicator",
+                           help=did_you_mean(old, known) or "name the indicator this one takes the place of")
             items = [_rename_member(i, old, new.name.name) for i in items]
             position = next((n for n, i in enumerate(items) if i.kind == "indicator" and i.name.name == old), None)
             if position is not None:
@@ -80,7 +87,7 @@ def compose_versions(main: ast.Module, sink: Sink) -> list[tuple[ast.VersionDecl
     _check_periods([v for v, _ in sections], sink)
     composed, items = [], base
     for version, section in sections:
-        items = _apply(items, section)
+        items = _apply(items, section, sink)
         composed.append((version, items))
     return composed
 
@@ -95,16 +102,21 @@ def _check_periods(versions: list[ast.VersionDecl], sink: Sink) -> None:
             if text is not None and parse_date(text) is None:
                 sink.error("R0104", f"`{text}` is not a date", v.span, "not a date", help="write dates as YYYY-MM-DD")
                 return
+    broken = False
     for v in versions:
         start, end, shadow = parse_date(v.effective_from), parse_date(v.effective_until), parse_date(v.shadow_from)
         if start and end and end < start:
-            sink.error("R0408", f"version `{v.name.name}` ends before it starts", v.span, "empty period")
+            sink.error("R0408", f"version `{v.name.name}` ends before it starts", v.span, "empty period",
+                       help=f"it runs from {start} until {end}: swap the dates or fix one")
+            broken = True
         if shadow and start and shadow >= start:
             sink.error("R0408", f"the shadow period of `{v.name.name}` must start before {start}", v.span,
                        "shadow after start", help="a new version runs in shadow before it takes effect")
         if shadow and not start:
             sink.error("R0408", f"version `{v.name.name}` has a shadow period but no start date", v.span,
                        "no start", help=f"write `effective from <date>, shadow from {shadow}`")
+    if broken:
+        return              # the periods between versions follow once each one is right
     for prev, nxt in zip(versions, versions[1:]):
         _check_adjacent(prev, nxt, sink)
 

@@ -282,7 +282,9 @@ class ToAst(Transformer):
     def i_ranked(self, meta, children):
         names = self._names(children)
         same = next((c[1] for c in children if isinstance(c, tuple) and c and c[0] == "same"), ())
-        return ("clause", {"ranked": ast.Ranked(span=self._span(meta), factor=_first(children, ast.Number),
+        last = (same[-1].span if same else names[1].span)
+        span = Span(path=self.path, start=meta.start_pos, end=last.end)
+        return ("clause", {"ranked": ast.Ranked(span=span, factor=_first(children, ast.Number),
                                                 among=names[0], entity=names[1], same=same,
                                                 provenance=_first(children, ast.Provenance))})
 
@@ -295,7 +297,8 @@ class ToAst(Transformer):
     def i_floor_value(self, meta, children):
         op = _tokens(children, "COMPARE")[0]
         value, score = _all(children, ast.Number)
-        return ("clause", {"floor_value": ast.FloorValue(span=self._span(meta), op=str(op), value=value, score=score,
+        span = Span(path=self.path, start=meta.start_pos, end=score.span.end)
+        return ("clause", {"floor_value": ast.FloorValue(span=span, op=str(op), value=value, score=score,
                                                          provenance=_first(children, ast.Provenance))})
 
     def i_no_sample(self, meta, children):

@@ -34,6 +34,7 @@ _WORD = re.compile(r"[A-Za-z0-9_]")
 _TERMINAL_NAMES = {
     "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage such as 40%",
     "STRING": 'a quoted text such as "Title"', "CLOCK": "a time of day such as 09:00",
+    "DATE": "a date such as 2022-09-26",
     "COMPARE": "a comparison (<, <=, >, >=, !=)", "EQ": "`=`", "ARROW": "`->`", "RANGE": "`..`",
     "BAR": "`|`", "PLUS": "`+`", "MINUS": "`-`", "TIMES": "`×`", "DIVIDE": "`/`", "ASOF": "`as-of`",
     "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "LSQB": "`[`", "RSQB": "`]`", "COLON": "`:`",
@@ -167,7 +168,8 @@ def _char_help(char: str) -> str | None:
 
 def _token_help(token: Token, expected) -> str | None:
     if "PERCENT" in expected and token.type == "NUMBER":
-        return f"weights are percentages: write {token}%"
+        value = float(token)
+        return f"write a percentage: {value * 100:g}%" if value <= 1 else f"write a percentage: {token}%"
     if token.type == "NAME" and "COMMA" in expected:
         return "separate the items of a list with commas"
     return None

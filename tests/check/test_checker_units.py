@@ -219,7 +219,7 @@ def test_weight_without_percent_sign(check):
     result = check(variant(('"商品" weight 50%', '"商品" weight 50')))
     diag = result.only("R0101")
     assert result.where(diag) == (24, 43)
-    assert diag.help == "weights are percentages: write 50%"
+    assert diag.help == "write a percentage: 50%"
 
 
 def test_missing_translation_is_only_a_warning(check, tmp_path):

@@ -19,10 +19,20 @@ the numbers expected in the output (domain.md section 3):
     column = "score"
     value = 4.123456789          # floats: abs tolerance 1e-9; "null" (or is_null = true): null
 
+    [[explain]]                  # optional: what the explanation tells the merchant
+    merchant = "m1"
+    lang = "en"                  # or "zh"; default "en"
+    contains = ["the next level up 4 needs store_rank >= 70%; you have 60.00%"]
+
 Every table of the data model is written as a CSV holding all its declared columns; a table
 the case does not list is written with its header only, and a column a row leaves out is
 null. When an expectation fails, the report lists every failed expectation (expected and
 got) and the explanation of each merchant involved, like openfisca's test runner.
+
+An `[[explain]]` entry asserts that `result.explain_text(merchant, lang)` contains each of
+the given substrings. The explanation is a tree wrapped at a fixed width, so both sides are
+compared after removing the tree's guide characters and collapsing runs of white space: a
+substring may span a wrapped line.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ import csv
 import datetime as dt
 import functools
 import math
+import re
 import tempfile
 import tomllib
 from pathlib import Path
@@ -45,9 +56,12 @@ __all__ = ["pytest_collect_file"]
 EXAMPLES = Path(__file__).resolve().parent
 RULES = EXAMPLES.parents[1] / "rules"
 TOLERANCE = 1e-9  # domain.md section 3: one unit in the 9th decimal
-CASE_KEYS = {"rubric", "as_of", "xfail", "tables", "expect"}
+CASE_KEYS = {"rubric", "as_of", "xfail", "tables", "expect", "explain"}
 TABLE_KEYS = {"rows", "defaults"}
 EXPECT_KEYS = {"merchant", "column", "value", "is_null", "note"}
+EXPLAIN_KEYS = {"merchant", "lang", "contains", "note"}
+_GUIDES = re.compile(r"[│├└─┬┼┤┌┐┘]")
+_SPACES = re.compile(r"\s+")
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -141,6 +155,11 @@ def _show(value: Any) -> str:
     return "null" if value is None else repr(value)
 
 
+def _flat(text: str) -> str:
+    """An explanation as one line: tree guides removed, white space collapsed (wraps undone)."""
+    return _SPACES.sub(" ", _GUIDES.sub(" ", text)).strip()
+
+
 class ExampleFailure(Exception):
     def __init__(self, lines: list[str]):
         super().__init__("\n".join(lines))
@@ -161,15 +180,26 @@ class ExampleItem(pytest.Item):
         expectations = case.get("expect", [])
         if not expectations:
             raise CaseError("the case expects nothing: add [[expect]] entries")
+        explanations = case.get("explain", [])
+        for entry in explanations:
+            bad_keys = sorted(set(entry) - EXPLAIN_KEYS)
+            if bad_keys:
+                raise CaseError(f"[[explain]] {entry} has unknown key(s) {', '.join(bad_keys)}")
+            if "merchant" not in entry or not isinstance(entry.get("contains"), list) or not entry["contains"]:
+                raise CaseError(f"[[explain]] {entry} needs `merchant` and a non-empty list `contains`")
+            if entry.get("lang", "en") not in ("en", "zh"):
+                raise CaseError(f"[[explain]] {entry}: lang must be \"en\" or \"zh\"")
         with tempfile.TemporaryDirectory(prefix=f"rubric-example-{self.name}-") as tmp:
             _write_tables(program, case.get("tables", {}), Path(tmp))
             result = rubric.score(program, tmp, str(case["as_of"]))
-        self._compare(result, expectations)
+        self._compare(result, expectations, explanations)
 
-    def _compare(self, result, expectations: list[dict[str, Any]]) -> None:
+    def _compare(self, result, expectations: list[dict[str, Any]],
+                 explanations: list[dict[str, Any]] = ()) -> None:
         rows = {row["merchant_id"]: row for row in result.to_pylist()}
         failed: list[str] = []
         merchants: list[str] = []
+        explained: list[tuple[str, str]] = []
         for entry in expectations:
             bad_keys = sorted(set(entry) - EXPECT_KEYS)
             if bad_keys:
@@ -189,12 +219,30 @@ class ExampleItem(pytest.Item):
                 failed.append(f"  {merchant}.{column}: expected {_show(expected)}, got {_show(got)}")
                 if merchant not in merchants:
                     merchants.append(merchant)
+        checks = len(expectations)
+        for entry in explanations:
+            merchant, lang = entry["merchant"], entry.get("lang", "en")
+            checks += len(entry["contains"])
+            if merchant not in rows:
+                failed.append(f"  {merchant}: no output row for this merchant")
+                continue
+            try:
+                text = _flat(result.explain_text(merchant, lang))
+            except Exception as err:
+                failed.append(f"  {merchant} ({lang}): explain_text failed: {type(err).__name__}: {err}")
+                continue
+            for wanted in entry["contains"]:
+                if _flat(wanted) not in text:
+                    failed.append(f"  {merchant} explanation ({lang}): does not contain {wanted!r}")
+                    if (merchant, lang) not in explained:
+                        explained.append((merchant, lang))
         if failed:
-            lines = [f"{len(failed)} of {len(expectations)} expectations failed:", *failed]
-            for merchant in merchants:
-                lines += ["", f"explanation of {merchant}:"]
+            lines = [f"{len(failed)} of {checks} expectations failed:", *failed]
+            shown = [(m, "en") for m in merchants] + [e for e in explained if e not in [(m, "en") for m in merchants]]
+            for merchant, lang in shown:
+                lines += ["", f"explanation of {merchant}" + ("" if lang == "en" else f" ({lang})") + ":"]
                 try:
-                    lines.append(result.explain_text(merchant, "en"))
+                    lines.append(result.explain_text(merchant, lang))
                 except Exception as err:  # the explanation must not hide the failure
                     lines.append(f"  (explain_text failed: {type(err).__name__}: {err})")
             raise ExampleFailure(lines)

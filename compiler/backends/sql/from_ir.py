@@ -71,7 +71,7 @@ def _false_if_null(cond):
 
 def _ts_literal(micros: int):
     moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=micros)
-    return exp.cast(exp.Literal.string(moment.strftime("%Y-%m-%d %H:%M:%S.%f+00")), exp.DataType.build("TIMESTAMPTZ"))
+    return exp.cast(exp.Literal.string(moment.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")), exp.DataType.build("TIMESTAMPTZ"))
 
 
 def _micros(node):
@@ -115,6 +115,8 @@ class _Builder:
         self.schemas = {t.name: t for t in program.data.tables}
         self.ctes: list[tuple[str, exp.Expression]] = []
         self.pops: dict[str, dict] = {}          # population key -> {"cte": name, "aggs": [(alias, expr)]}
+        self.extra_ctes: list[tuple[str, exp.Expression]] = []   # grouped by merchant, joined in stage 1
+        self.extra_joins: list[str] = []
         self.counter = 0
 
     # names
@@ -336,34 +338,38 @@ class _Builder:
         return value, {"promoters": p.copy(), "detractors": d.copy(), "den": n.copy()}
 
     def m_lowest(self, m: ir.Measure, hint: str):
+        """Lowest value in force during the window, as three grouped CTEs joined by merchant:
+        rows inside the window, the latest instant at or before its start, the rows at it."""
         pop = m.population
-        start = self.t - pop.window.start_micros
-        end = self.t - pop.window.end_micros
-        table, time_col = pop.table, pop.time_column
-        value = self.row(m.expr, "x", None, table)
-        visible = exp.and_(*self.visibility(table, "x"))
-        inside = exp.select(exp.Min(this=value)).from_(exp.to_table(table).as_("x")).where(exp.and_(
-            visible, exp.EQ(this=_col("merchant_id", "x"), expression=_col("merchant_id", "b")),
-            exp.GT(this=_col(time_col, "x"), expression=_ts_literal(start)),
-            exp.LT(this=_col(time_col, "x"), expression=_ts_literal(end))))
-        latest = exp.select(exp.Max(this=_col(time_col, "y"))).from_(exp.to_table(table).as_("y")).where(exp.and_(
-            *self.visibility(table, "y"), exp.EQ(this=_col("merchant_id", "y"), expression=_col("merchant_id", "b")),
-            exp.LTE(this=_col(time_col, "y"), expression=_ts_literal(start))))
-        at_start = exp.select(exp.Min(this=self.row(m.expr, "z", None, table))).from_(exp.to_table(table).as_("z")).where(
-            exp.and_(*self.visibility(table, "z"), exp.EQ(this=_col("merchant_id", "z"), expression=_col("merchant_id", "b")),
-                     exp.EQ(this=_col(time_col, "z"), expression=exp.Subquery(this=latest))))
-        a, s = exp.Subquery(this=inside), exp.Subquery(this=at_start)
-        default = _lit(m.default)
-        # lowest of: rows inside, the value in force at the start (or the default when none was)
-        low = _case([(exp.Is(this=a, expression=exp.Null()), exp.Coalesce(this=s, expressions=[default]))],
-                     _case([(exp.Is(this=s.copy(), expression=exp.Null()),
-                             _case([(exp.LT(this=default.copy(), expression=a.copy()), default.copy())], a.copy()))],
-                           _case([(exp.LT(this=s.copy(), expression=a.copy()), s.copy())], a.copy())))
-        if m.default is None:
-            low = _case([(exp.Is(this=a.copy(), expression=exp.Null()), s.copy())],
-                        _case([(exp.Is(this=s.copy(), expression=exp.Null()), a.copy())],
-                              _case([(exp.LT(this=s.copy(), expression=a.copy()), s.copy())], a.copy())))
-        return low, {}
+        start, end = self.t - pop.window.start_micros, self.t - pop.window.end_micros
+        table, when = pop.table, pop.time_column
+        name = self.n(self.fresh("lw"))
+
+        def grouped(alias, where, *columns):
+            select = exp.select(_col("merchant_id", alias).as_("merchant_id"), *columns)
+            select = select.from_(exp.to_table(table).as_(alias)).where(exp.and_(*self.visibility(table, alias), *where))
+            return select.group_by(_col("merchant_id", alias))
+
+        value = lambda alias: self.row(m.expr, alias, None, table)  # noqa: E731
+        inside = grouped("x", [exp.GT(this=_col(when, "x"), expression=_ts_literal(start)),
+                               exp.LT(this=_col(when, "x"), expression=_ts_literal(end))],
+                         exp.Min(this=value("x")).as_("low"))
+        latest = grouped("y", [exp.LTE(this=_col(when, "y"), expression=_ts_literal(start))],
+                         exp.Max(this=_col(when, "y")).as_("latest"))
+        at_start = exp.select(_col("merchant_id", "z").as_("merchant_id"), exp.Min(this=value("z")).as_("low"))
+        at_start = at_start.from_(exp.to_table(table).as_("z")).join(
+            exp.to_table(f"{name}_latest").as_("l"),
+            on=exp.and_(exp.EQ(this=_col("merchant_id", "l"), expression=_col("merchant_id", "z")),
+                        exp.EQ(this=_col(when, "z"), expression=_col("latest", "l"))))
+        at_start = at_start.where(exp.and_(*self.visibility(table, "z"))).group_by(_col("merchant_id", "z"))
+        self.extra_ctes += [(f"{name}_in", inside), (f"{name}_latest", latest), (f"{name}_at", at_start)]
+        self.extra_joins += [f"{name}_in", f"{name}_at"]
+        a, s = _col("low", f"{name}_in"), _col("low", f"{name}_at")
+        # before the first record the default was in force, so it joins the candidates then
+        start_value = s if m.default is None else exp.Coalesce(this=s, expressions=[_lit(m.default)])
+        return _case([(exp.Is(this=a, expression=exp.Null()), start_value)],
+                     _case([(exp.Is(this=start_value.copy(), expression=exp.Null()), a.copy())],
+                           _case([(exp.LT(this=start_value.copy(), expression=a.copy()), start_value.copy())], a.copy()))), {}
 
     def m_expr(self, m: ir.Measure, hint: str):
         value = self.merchant(m.expr)
@@ -497,15 +503,15 @@ class _Builder:
                 cols.append((f"om.{out.name}", value))
                 self.output_measures[out.name] = _col(f"om.{out.name}", "b")
         self.population_ctes()
+        self.ctes += self.extra_ctes
+        cols += lowest
         joined = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("b")),
                             *[e.as_(exp.to_identifier(a, quoted=True)) for a, e in cols])
         joined = joined.from_(exp.to_table(self.n("m")).as_("b"))
-        for entry in self.pops.values():
-            joined = joined.join(exp.to_table(entry["cte"]), on=exp.EQ(
-                this=_col("merchant_id", entry["cte"]), expression=_col("merchant_id", "b")), join_type="left")
+        for cte in [entry["cte"] for entry in self.pops.values()] + self.extra_joins:
+            joined = joined.join(exp.to_table(cte), on=exp.EQ(
+                this=_col("merchant_id", cte), expression=_col("merchant_id", "b")), join_type="left")
         self.ctes.append((self.n("s1"), joined))
-        if lowest:
-            self.stage("s1l", lowest)
         self.indicator_scores()
         self.dimensions()
         self.named_values([v for v in later_values if _phase(v.measure) != "score"])
@@ -782,15 +788,16 @@ def _weighted_mean(members: list[tuple[exp.Expression, exp.Expression]]) -> exp.
     return _case([(exp.GT(this=exp.Paren(this=total), expression=_lit(0.0)), _round9(value))])
 
 
-def build_query(program: ir.Program, as_of: date, explain: bool = False) -> exp.Select:
-    """The whole query for one version at one as-of (past assessments included)."""
+def build_query(program: ir.Program, as_of: date, explain: bool = False, suffix: str = "") -> exp.Select:
+    """The whole query for one version at one as-of (past assessments included); `suffix`
+    keeps the CTE names of two queries in one statement apart."""
     histories = sorted({(c.history_cadence, k) for c in program.consequences
                         if c.history_cadence and c.history_count > 1 for k in range(1, c.history_count)})
-    main = _Builder(program, as_of)
+    main = _Builder(program, as_of, suffix=suffix)
     final = main.build(explain)
     past_ctes = []
     for cadence, k in histories:
-        past = _Builder(program, past_as_of(as_of, cadence, k), suffix=f"_h{cadence[0]}{k}")
+        past = _Builder(program, past_as_of(as_of, cadence, k), suffix=f"{suffix}_h{cadence[0]}{k}")
         past.build(False)
         past_ctes.append((cadence, k, past))
     return main.finish(final, past_ctes)

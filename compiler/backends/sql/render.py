@@ -49,7 +49,7 @@ def build_sql(program: ir.Program, as_of: date) -> exp.Select:
         outer = outer.select(exp.cast(exp.Null(), exp.DataType.build("DOUBLE")).as_("shadow_score"),
                              exp.cast(exp.Null(), exp.DataType.build("VARCHAR")).as_("shadow_gate"))
         return outer.from_(exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("q"))))
-    twin = build_query(shadow.program, as_of)
+    twin = build_query(shadow.program, as_of, suffix="_shadow")
     outer = outer.select(exp.column("score", table="s").as_("shadow_score"),
                          (exp.column("gate", table="s") if shadow.program.bands is not None
                           else exp.cast(exp.Null(), exp.DataType.build("VARCHAR"))).as_("shadow_gate"))

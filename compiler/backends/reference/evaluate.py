@@ -23,6 +23,7 @@ from rubric.backends.reference.trace import Step
 from rubric.check import parse_zone
 from rubric.ir import nodes as ir
 from rubric.ir.from_ast import HOUR_MICROS
+from rubric.ir.printer import expr_text
 from rubric.ir.schema import ColumnType
 
 __all__ = ["Evaluation", "MerchantResult", "NoVersionInForce", "Prepared", "cume_dist", "evaluate", "prepare", "round9",
@@ -483,7 +484,7 @@ class _Measures:
         if at_start is None and m.default is not None:
             candidates.append(m.default)      # before the first record, the default was in force
         return min(candidates), {"in_force_at_start": at_start, "rows_in_window": len(values), "from": start,
-                                 "to": end, "to_inclusive": False, "population": pop.text}
+                                 "to": end, "to_inclusive": False, "population": pop.text, "default": m.default}
 
     def m_expr(self, m: ir.Measure, merchant_id: str, env: dict):
         value = self.ctx.compile(m.expr)(_Frame(env=env))
@@ -812,13 +813,28 @@ class _Evaluator:
         return None, tried
 
     def _first_failed(self, rule: ir.Rule, env: dict) -> dict | None:
-        """The first condition of a row that does not hold, with the merchant's value."""
+        """The first condition of a row that does not hold, with the merchant's value; for a
+        named condition, also the comparison inside it that failed."""
         for text, part in zip(rule.parts, rule.when.operands):
             if bool(self.ctx.compile(part)(_Frame(env=env))):
                 continue
-            value = self.ctx.compile(part.left)(_Frame(env=env)) if part.kind == "compare" else None
-            unit = _DISPLAY_UNIT.get(getattr(part.left, "type", ""), "") if part.kind == "compare" else ""
-            return {"condition": text, "value": value, "unit": unit}
+            inner = self._failing_comparison(part, env)
+            found = {"condition": text, "value": None, "unit": ""}
+            if inner is not None:
+                found.update(value=self.ctx.compile(inner.left)(_Frame(env=env)),
+                             unit=_DISPLAY_UNIT.get(getattr(inner.left, "type", ""), ""))
+                if inner is not part:
+                    found["because"] = expr_text(inner)
+            return found
+        return None
+
+    def _failing_comparison(self, part, env: dict):
+        if part.kind == "compare":
+            return part
+        if part.kind == "bool_op" and part.op == "and":
+            for operand in part.operands:
+                if not bool(self.ctx.compile(operand)(_Frame(env=env))):
+                    return self._failing_comparison(operand, env)
         return None
 
     def phase_status(self, mid: str, env: dict, trace: Step) -> None:
@@ -875,6 +891,8 @@ class _Evaluator:
     def phase_outputs(self, mid: str, env: dict, trace: Step) -> None:
         for out in self.program.outputs:
             self.ctx.named(env, "output", out.name)
+        for value in self.program.values:       # every value is explained, used or not
+            self.ctx.named(env, "value", value.name)
 
     # --- the output row (domain.md §3) -----------------------------------------------------
     def columns(self) -> list[str]:

@@ -133,7 +133,9 @@ class _Renderer:
         if "count" in d:
             return f"n = {d['count']}: {d.get('definition', '')}{self.window(d)}"
         if "rows_in_window" in d:
-            return (f"{w['in_force']} {fmt_value(d['in_force_at_start'], 'count')}, {w['rows']} {d['rows_in_window']}: "
+            start = d["in_force_at_start"]
+            start_text = fmt_value(start, "count") if start is not None else f"{w['none']} ({fmt_value(d.get('default'), 'count')})"
+            return (f"{w['in_force']} {start_text}, {w['rows']} {d['rows_in_window']}: "
                     f"{d.get('definition', '')}{self.window(d)}")
         return d.get("definition", "")
 
@@ -260,7 +262,9 @@ class _Renderer:
                 up = step.details.get("next_up")
                 if up:
                     have = fmt_value(up["value"], up["unit"]) if up["value"] is not None else "—"
-                    node.add_text(f"{w['next_up']} {up['tier']} {w['needs']} {up['condition']}; {w['you_have']} {have}")
+                    because = f" ({up['because']})" if up.get("because") else ""
+                    node.add_text(f"{w['next_up']} {up['tier']} {w['needs']} {up['condition']}{because}; "
+                                  f"{w['you_have']} {have}")
             elif step.kind == "consequence":
                 self.consequence(step, root)
             elif step.kind == "output":

@@ -20,8 +20,13 @@
 -- How it is tuned (performance.md):
 --   * every window is a constant bound on a raw column in the scan's WHERE (row-group skipping);
 --   * one GROUP BY merchant_id per (table, window), the metrics on it conditional aggregates;
---   * events of in-window orders through `order_id IN (SELECT order_id FROM orders WHERE
---     <window>)`, written out at each use (no shared CTE to materialise);
+--   * no join of orders to their events: "orders paid in the window that have a <event>" is
+--     `count(*) FILTER (WHERE order_id IN (SELECT order_id FROM <events> WHERE <visible>))`
+--     on the one GROUP BY of the window's orders, each subquery written out at its use (no
+--     shared CTE to materialise). The event sets are the small side (hash build), the
+--     window's orders probe them once. Measured at 10M orders against performance.md's form
+--     (events filtered by `order_id IN (SELECT order_id FROM orders WHERE <window>)`, then
+--     count(DISTINCT order_id) per merchant): this form is ~10% faster and needs no DISTINCT;
 --   * durations as integer microsecond differences (epoch_us), never per-row time zones;
 --   * NULLs explicit: CASE WHEN x IS NULL, never LEAST/GREATEST around a rate;
 --   * the per-merchant tail (curves, dimensions, weights, ranks, tiers) stays in SQL and the

@@ -205,12 +205,14 @@ class _Builder:
         source = exp.to_table(e.table).as_(inner)
         if not e.earliest:
             return exp.Exists(this=exp.select(_lit(1)).from_(source).where(exp.and_(*conds)))
-        # the earliest matching rows decide: any of them passing `then`
+        # the earliest matching rows decide, any of them passing `then`: that is exactly when the
+        # earliest time among the rows passing `then` is the earliest time of all (one level of
+        # correlation, which every engine supports)
         when = self.read(e.table, time_col, inner)
-        first = exp.select(exp.Min(this=when)).from_(source.copy()).where(exp.and_(*[c.copy() for c in conds]))
         then = self.bool(e.then, inner, alias, outer_table)
-        decided = exp.and_(*conds, exp.EQ(this=when.copy(), expression=exp.Subquery(this=first)), then)
-        return exp.Exists(this=exp.select(_lit(1)).from_(source.copy()).where(decided))
+        first_then = exp.Min(this=_case([(then, when.copy())]))
+        decided = exp.select(exp.EQ(this=first_then, expression=exp.Min(this=when))).from_(source).where(exp.and_(*conds))
+        return _false_if_null(exp.Subquery(this=decided))
 
     def visibility(self, table: str, alias: str) -> list:
         schema = self.schemas[table]

@@ -48,7 +48,8 @@ def grammar_text() -> str:
 
 @lru_cache(maxsize=1)
 def get_parser() -> Lark:
-    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    # cache=True keeps the LALR tables on disk (keyed by the grammar's hash): a warm start is fast
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=True)
 
 
 def _describe(terminal: str) -> str:

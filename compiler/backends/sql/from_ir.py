@@ -41,7 +41,7 @@ def _lit(value):
         return exp.Neg(this=exp.Literal.number(str(-value))) if value < 0 else exp.Literal.number(str(value))
     if isinstance(value, float):
         # a DOUBLE, not a DECIMAL: the same IEEE arithmetic as the reference evaluator
-        node = exp.cast(exp.Literal.number(repr(abs(value))), exp.DataType.build("DOUBLE"))
+        node = _cast(exp.Literal.number(repr(abs(value))), _DOUBLE)
         return exp.Neg(this=node) if value < 0 else node
     return exp.Literal.string(str(value))
 
@@ -51,7 +51,7 @@ def _col(name: str, table: str | None = None) -> exp.Column:
 
 
 def _double(node):
-    return exp.cast(node, exp.DataType.build("DOUBLE"))
+    return _cast(node, _DOUBLE)
 
 
 def _round9(node):
@@ -71,11 +71,27 @@ def _false_if_null(cond):
 
 def _ts_literal(micros: int):
     moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=micros)
-    return exp.cast(exp.Literal.string(moment.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")), exp.DataType.build("TIMESTAMPTZ"))
+    return _cast(exp.Literal.string(moment.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")), _TIMESTAMPTZ)
 
 
 def _micros(node):
     return exp.UnixMicros(this=node)
+
+
+_DOUBLE, _VARCHAR, _TIMESTAMPTZ, _DATE = (exp.DataType.build(t) for t in ("DOUBLE", "VARCHAR", "TIMESTAMPTZ", "DATE"))
+
+
+def _and(*parts):
+    return exp.and_(*parts, copy=False)
+
+
+def _or(*parts):
+    return exp.or_(*parts, copy=False)
+
+
+def _cast(node, to):
+    # a type node is shared between casts; render() copies the whole tree before rewriting
+    return exp.Cast(this=node, to=to.copy() if isinstance(to, exp.DataType) else exp.DataType.build(to))
 
 
 _CMP = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ, "!=": exp.NEQ}
@@ -177,7 +193,7 @@ class _Builder:
 
     def r_bool_op(self, e: ir.BoolOp, *ctx):
         parts = [self.bool(o, *ctx) for o in e.operands]
-        return exp.and_(*parts) if e.op == "and" else exp.or_(*parts)
+        return _and(*parts) if e.op == "and" else _or(*parts)
 
     def r_not(self, e: ir.Not, *ctx):
         return exp.Not(this=exp.Paren(this=self.bool(e.operand, *ctx)))
@@ -202,16 +218,16 @@ class _Builder:
             after = _micros(self.read(after_table, e.after_column, alias if after_table == outer_table else inner))
             delta = exp.Sub(this=_micros(self.read(e.table, e.time_column, inner)), expression=after)
             conds.append(_false_if_null(exp.Between(this=delta, low=_lit(0), high=_lit(e.within_micros))))
-        source = exp.to_table(e.table).as_(inner)
+        source = exp.to_table(e.table).as_(inner, copy=False)
         if not e.earliest:
-            return exp.Exists(this=exp.select(_lit(1)).from_(source).where(exp.and_(*conds)))
+            return exp.Exists(this=exp.select(_lit(1)).from_(source, copy=False).where(_and(*conds), copy=False))
         # the earliest matching rows decide, any of them passing `then`: that is exactly when the
         # earliest time among the rows passing `then` is the earliest time of all (one level of
         # correlation, which every engine supports)
         when = self.read(e.table, time_col, inner)
         then = self.bool(e.then, inner, alias, outer_table)
         first_then = exp.Min(this=_case([(then, when.copy())]))
-        decided = exp.select(exp.EQ(this=first_then, expression=exp.Min(this=when))).from_(source).where(exp.and_(*conds))
+        decided = exp.select(exp.EQ(this=first_then, expression=exp.Min(this=when))).from_(source, copy=False).where(_and(*conds), copy=False)
         return _false_if_null(exp.Subquery(this=decided))
 
     def visibility(self, table: str, alias: str) -> list:
@@ -272,12 +288,12 @@ class _Builder:
             pop, alias = entry["pop"], "t"
             entity = self.p.data.entity
             key = "merchant_id"
-            select = exp.select(_col(key, alias).as_(key), *[agg.as_(name) for name, agg in entry["aggs"]])
-            select = select.from_(exp.to_table(pop.table).as_(alias))
+            select = exp.select(_col(key, alias).as_(key, copy=False), *[agg.as_(name, copy=False) for name, agg in entry["aggs"]])
+            select = select.from_(exp.to_table(pop.table).as_(alias, copy=False), copy=False)
             conds = self.population_filter(pop, alias)
             if conds:
-                select = select.where(exp.and_(*conds))
-            self.ctes.append((entry["cte"], select.group_by(_col(key, alias))))
+                select = select.where(_and(*conds), copy=False)
+            self.ctes.append((entry["cte"], select.group_by(_col(key, alias), copy=False)))
             del entity
 
     # --- measures -------------------------------------------------------------------------
@@ -288,8 +304,8 @@ class _Builder:
     def m_share(self, m: ir.Measure, hint: str):
         alias = "t"
         base = [] if m.excluding is None else [exp.Not(this=exp.Paren(this=self.bool(m.excluding, alias, None, m.population.table)))]
-        den_filter = exp.and_(*base) if base else None
-        num_filter = exp.and_(*base, self.bool(m.numerator, alias, None, m.population.table))
+        den_filter = _and(*base) if base else None
+        num_filter = _and(*base, self.bool(m.numerator, alias, None, m.population.table))
         count = exp.Count(this=exp.Star())
         den = self.aggregate(m.population, f"{hint}_den",
                              exp.Filter(this=count, expression=exp.Where(this=den_filter)) if den_filter is not None else count)
@@ -348,22 +364,22 @@ class _Builder:
         name = self.n(self.fresh("lw"))
 
         def grouped(alias, where, *columns):
-            select = exp.select(_col("merchant_id", alias).as_("merchant_id"), *columns)
-            select = select.from_(exp.to_table(table).as_(alias)).where(exp.and_(*self.visibility(table, alias), *where))
-            return select.group_by(_col("merchant_id", alias))
+            select = exp.select(_col("merchant_id", alias).as_("merchant_id", copy=False), *columns)
+            select = select.from_(exp.to_table(table).as_(alias, copy=False), copy=False).where(_and(*self.visibility(table, alias), *where), copy=False)
+            return select.group_by(_col("merchant_id", alias), copy=False)
 
         value = lambda alias: self.row(m.expr, alias, None, table)  # noqa: E731
         inside = grouped("x", [exp.GT(this=_col(when, "x"), expression=_ts_literal(start)),
                                exp.LT(this=_col(when, "x"), expression=_ts_literal(end))],
-                         exp.Min(this=value("x")).as_("low"))
+                         exp.Min(this=value("x")).as_("low", copy=False))
         latest = grouped("y", [exp.LTE(this=_col(when, "y"), expression=_ts_literal(start))],
-                         exp.Max(this=_col(when, "y")).as_("latest"))
-        at_start = exp.select(_col("merchant_id", "z").as_("merchant_id"), exp.Min(this=value("z")).as_("low"))
-        at_start = at_start.from_(exp.to_table(table).as_("z")).join(
-            exp.to_table(f"{name}_latest").as_("l"),
-            on=exp.and_(exp.EQ(this=_col("merchant_id", "l"), expression=_col("merchant_id", "z")),
-                        exp.EQ(this=_col(when, "z"), expression=_col("latest", "l"))))
-        at_start = at_start.where(exp.and_(*self.visibility(table, "z"))).group_by(_col("merchant_id", "z"))
+                         exp.Max(this=_col(when, "y")).as_("latest", copy=False))
+        at_start = exp.select(_col("merchant_id", "z").as_("merchant_id", copy=False), exp.Min(this=value("z")).as_("low", copy=False))
+        at_start = at_start.from_(exp.to_table(table).as_("z", copy=False), copy=False).join(
+            exp.to_table(f"{name}_latest").as_("l", copy=False),
+            on=_and(exp.EQ(this=_col("merchant_id", "l"), expression=_col("merchant_id", "z")),
+                        exp.EQ(this=_col(when, "z"), expression=_col("latest", "l"))), copy=False)
+        at_start = at_start.where(_and(*self.visibility(table, "z")), copy=False).group_by(_col("merchant_id", "z"), copy=False)
         self.extra_ctes += [(f"{name}_in", inside), (f"{name}_latest", latest), (f"{name}_at", at_start)]
         self.extra_joins += [f"{name}_in", f"{name}_at"]
         a, s = _col("low", f"{name}_in"), _col("low", f"{name}_at")
@@ -419,7 +435,7 @@ class _Builder:
 
     def x_bool_op(self, e: ir.BoolOp):
         parts = [self.xbool(o) for o in e.operands]
-        return exp.and_(*parts) if e.op == "and" else exp.or_(*parts)
+        return _and(*parts) if e.op == "and" else _or(*parts)
 
     def x_not(self, e: ir.Not):
         return exp.Not(this=exp.Paren(this=self.xbool(e.operand)))
@@ -429,7 +445,7 @@ class _Builder:
 
     def x_months_since(self, e: ir.MonthsSince):
         local = self.local_date(_col(f"m.{e.column}", "b"))
-        as_of = exp.cast(exp.Literal.string(self.as_of.isoformat()), exp.DataType.build("DATE"))
+        as_of = _cast(exp.Literal.string(self.as_of.isoformat()), _DATE)
         months = exp.DateDiff(this=as_of, expression=local, unit=exp.var("MONTH"))
         shifted = exp.DateAdd(this=local.copy(), expression=months.copy(), unit=exp.var("MONTH"))
         return exp.Sub(this=months.copy(), expression=_case([(exp.GT(this=shifted, expression=as_of.copy()), _lit(1))], _lit(0)))
@@ -437,7 +453,7 @@ class _Builder:
     def local_date(self, ts):
         moved = exp.Add(this=ts, expression=exp.Interval(this=exp.Literal.string(str(self.offset_micros // 1_000_000)),
                                                         unit=exp.var("SECOND")))
-        return exp.cast(moved, exp.DataType.build("DATE"))
+        return _cast(moved, _DATE)
 
     def x_years_since(self, e: ir.YearsSince):
         diff = exp.Sub(this=_lit(self.t), expression=_micros(_col(f"m.{e.column}", "b")))
@@ -451,9 +467,9 @@ class _Builder:
 
     def x_percentile(self, e: ir.Percentile):
         value = self.merchant(e.operand)
-        member = exp.and_(_col("is_open", "b"), exp.Not(this=exp.Is(this=value, expression=exp.Null())))
+        member = _and(_col("is_open", "b"), exp.Not(this=exp.Is(this=value, expression=exp.Null())))
         if e.among == "rated":
-            member = exp.and_(member, exp.Not(this=exp.Is(this=_col("score", "b"), expression=exp.Null())))
+            member = _and(member, exp.Not(this=exp.Is(this=_col("score", "b"), expression=exp.Null())))
         window = exp.Window(this=exp.CumeDist(), partition_by=[_col(f"m.{g}", "b") for g in e.group] + [member],
                             order=exp.Order(expressions=[exp.Ordered(this=value.copy(), desc=not e.higher_is_better)]))
         return _case([(member.copy(), _round9(window))])
@@ -464,20 +480,20 @@ class _Builder:
         """A CTE `SELECT b.*, <columns> FROM <previous stage> AS b`."""
         previous = self.ctes[-1][0]
         select = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("b")),
-                            *[e.as_(exp.to_identifier(alias, quoted=True)) for alias, e in columns])
+                            *[e.as_(exp.to_identifier(alias, quoted=True), copy=False) for alias, e in columns])
         cte = self.n(name)
-        self.ctes.append((cte, select.from_(exp.to_table(previous).as_("b"))))
+        self.ctes.append((cte, select.from_(exp.to_table(previous).as_("b", copy=False), copy=False)))
         return cte
 
     def build(self, explain: bool) -> str:
         p, ent = self.p, self.schemas[self.p.data.entity]
         merchant_cols = [c.name for c in ent.columns]
         created = ent.created_by
-        base = exp.select(*[_col(c, "e").as_(exp.to_identifier(f"m.{c}", quoted=True)) for c in merchant_cols],
-                          _col("merchant_id", "e").as_("merchant_id"),
+        base = exp.select(*[_col(c, "e").as_(exp.to_identifier(f"m.{c}", quoted=True), copy=False) for c in merchant_cols],
+                          _col("merchant_id", "e").as_("merchant_id", copy=False),
                           (exp.LT(this=_col(created, "e"), expression=_ts_literal(self.t)) if created
-                           else exp.Boolean(this=True)).as_("is_open"))
-        self.ctes.append((self.n("m"), base.from_(exp.to_table(p.data.entity).as_("e"))))
+                           else exp.Boolean(this=True)).as_("is_open", copy=False))
+        self.ctes.append((self.n("m"), base.from_(exp.to_table(p.data.entity).as_("e", copy=False), copy=False)))
         # stage 1: measures over populations (indicator values, data values, deduction counts)
         cols, later_values = [], []
         for ind in p.indicators:
@@ -508,11 +524,11 @@ class _Builder:
         self.ctes += self.extra_ctes
         cols += lowest
         joined = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("b")),
-                            *[e.as_(exp.to_identifier(a, quoted=True)) for a, e in cols])
-        joined = joined.from_(exp.to_table(self.n("m")).as_("b"))
+                            *[e.as_(exp.to_identifier(a, quoted=True), copy=False) for a, e in cols])
+        joined = joined.from_(exp.to_table(self.n("m")).as_("b", copy=False), copy=False)
         for cte in [entry["cte"] for entry in self.pops.values()] + self.extra_joins:
             joined = joined.join(exp.to_table(cte), on=exp.EQ(
-                this=_col("merchant_id", cte), expression=_col("merchant_id", "b")), join_type="left")
+                this=_col("merchant_id", cte), expression=_col("merchant_id", "b")), join_type="left", copy=False)
         self.ctes.append((self.n("s1"), joined))
         self.indicator_scores()
         self.dimensions()
@@ -543,7 +559,7 @@ class _Builder:
 
     def rank_score(self, ind: ir.Indicator, value) -> exp.Expression:
         rank = ind.rank
-        member = exp.and_(_col("is_open", "b"), exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())))
+        member = _and(_col("is_open", "b"), exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())))
         partition = [_col(f"m.{g}", "b") for g in rank.group] + [member]
         desc = ind.higher_is_better is False
         cume = exp.Window(this=exp.CumeDist(), partition_by=partition,
@@ -626,7 +642,7 @@ class _Builder:
         bands = self.p.bands
         rows = list(bands.rows)
         score = _col("score_pre", "b")
-        rated = exp.and_(_col("is_open", "b"), exp.Not(this=exp.Is(this=score.copy(), expression=exp.Null())))
+        rated = _and(_col("is_open", "b"), exp.Not(this=exp.Is(this=score.copy(), expression=exp.Null())))
         group = [_col(f"m.{g}", "b") for g in bands.group]
         cume = _round9(exp.Window(this=exp.CumeDist(), partition_by=[*group, rated],
                                   order=exp.Order(expressions=[exp.Ordered(this=score.copy())])))
@@ -639,9 +655,9 @@ class _Builder:
         gate_pairs = []
         for gate in self.p.gates:
             members = [_lit(i) for i, r in enumerate(rows) if r.name in gate.bands]
-            gate_pairs.append((exp.and_(_false_if_null(exp.In(this=idx.copy(), expressions=members)), self.xbool(gate.when)),
+            gate_pairs.append((_and(_false_if_null(exp.In(this=idx.copy(), expressions=members)), self.xbool(gate.when)),
                                _lit(gate.name)))
-        self.stage("s6c", [("gate", _case(gate_pairs) if gate_pairs else exp.cast(_lit(None), exp.DataType.build("VARCHAR")))])
+        self.stage("s6c", [("gate", _case(gate_pairs) if gate_pairs else _cast(_lit(None), _VARCHAR))])
         final = exp.Add(this=idx.copy(), expression=_case([(exp.Not(this=exp.Is(this=_col("gate", "b"), expression=exp.Null())),
                                                             _lit(1))], _lit(0)))
         self.stage("s6d", [("final_index", final), ("score_before_bands", score.copy())])
@@ -666,7 +682,7 @@ class _Builder:
         status_pairs += [(self.xbool(r.when) if r.when is not None else exp.Boolean(this=True), _lit(r.name))
                          for r in self.p.statuses]
         self.stage("s7", [("status", _case(status_pairs, _lit("rated")))])
-        tier_pairs = [(exp.Not(this=_col("is_open", "b")), exp.cast(_lit(None), exp.DataType.build("VARCHAR")))]
+        tier_pairs = [(exp.Not(this=_col("is_open", "b")), _cast(_lit(None), _VARCHAR))]
         tier_pairs += [(self.xbool(r.when) if r.when is not None else exp.Boolean(this=True), _lit(r.name))
                        for r in self.p.tiers]
         self.stage("s8", [("tier", _case(tier_pairs))])
@@ -679,51 +695,51 @@ class _Builder:
         def only_open(node):
             return _case([(open_.copy(), node)])
 
-        select_cols.append(_col("merchant_id", b).as_("merchant_id"))
-        select_cols.append(only_open(_col("score", b)).as_("score"))
-        select_cols.append(_col("tier", b).as_("tier"))
-        select_cols.append(_col("status", b).as_("status"))
+        select_cols.append(_col("merchant_id", b).as_("merchant_id", copy=False))
+        select_cols.append(only_open(_col("score", b)).as_("score", copy=False))
+        select_cols.append(_col("tier", b).as_("tier", copy=False))
+        select_cols.append(_col("status", b).as_("status", copy=False))
         fired = {}
         for c in p.consequences:
-            node = exp.and_(open_.copy(), _col(column_name("consequence", c.name), b))
+            node = _and(open_.copy(), _col(column_name("consequence", c.name), b))
             if c.history_cadence and c.history_count > 1:
                 for cadence, k, past in pasts:
                     if cadence == c.history_cadence and k < c.history_count:
-                        node = exp.and_(node, _false_if_null(_col(column_name("consequence", c.name), f"h{cadence[0]}{k}")))
+                        node = _and(node, _false_if_null(_col(column_name("consequence", c.name), f"h{cadence[0]}{k}")))
             fired[c.name] = node
         parts = [_case([(fired[name], _lit(name))]) for name in sorted(fired)]
         cons = exp.Anonymous(this="CONCAT_WS", expressions=[_lit(";"), *parts]) if parts else _lit("")
-        select_cols.append(exp.Coalesce(this=cons, expressions=[_lit("")]).as_("consequences"))
+        select_cols.append(exp.Coalesce(this=cons, expressions=[_lit("")]).as_("consequences", copy=False))
         for d in p.dimensions:
-            select_cols.append(only_open(_col(column_name("dimension", d.name), b)).as_(exp.to_identifier(f"dim.{d.name}", quoted=True)))
+            select_cols.append(only_open(_col(column_name("dimension", d.name), b)).as_(exp.to_identifier(f"dim.{d.name}", quoted=True), copy=False))
         for ind in p.indicators:
             for kind in ("indicator_value", "indicator_score"):
                 name = column_name(kind, ind.name)
-                select_cols.append(only_open(_col(name, b)).as_(exp.to_identifier(name, quoted=True)))
+                select_cols.append(only_open(_col(name, b)).as_(exp.to_identifier(name, quoted=True), copy=False))
         for c in p.consequences:
             if c.charge_output:
                 select_cols.append(_case([(fired[c.name].copy(), _round9(self.merchant(c.charge)))])
-                                   .as_(exp.to_identifier(c.charge_output, quoted=True)))
+                                   .as_(exp.to_identifier(c.charge_output, quoted=True), copy=False))
         for o in p.outputs:
-            select_cols.append(only_open(_col(column_name("output", o.name), b)).as_(exp.to_identifier(o.name, quoted=True)))
+            select_cols.append(only_open(_col(column_name("output", o.name), b)).as_(exp.to_identifier(o.name, quoted=True), copy=False))
         if p.bands is not None:
-            select_cols += [only_open(_col("gate", b)).as_("gate"), only_open(_col("band", b)).as_("band"),
-                            only_open(_col("band_percentile", b)).as_("band_percentile")]
-        select_cols.append(only_open(_col("raw_score", b)).as_("raw_score"))
+            select_cols += [only_open(_col("gate", b)).as_("gate", copy=False), only_open(_col("band", b)).as_("band", copy=False),
+                            only_open(_col("band_percentile", b)).as_("band_percentile", copy=False)]
+        select_cols.append(only_open(_col("raw_score", b)).as_("raw_score", copy=False))
         for d in p.deductions:
-            select_cols.append(only_open(_col(f"ded.{d.name}", b)).as_(exp.to_identifier(f"ded.{d.name}", quoted=True)))
+            select_cols.append(only_open(_col(f"ded.{d.name}", b)).as_(exp.to_identifier(f"ded.{d.name}", quoted=True), copy=False))
         extra = [c for c in self.extra_columns()]
         select_cols += extra
-        query = exp.select(*select_cols).from_(exp.to_table(final_cte).as_(b))
+        query = exp.select(*select_cols).from_(exp.to_table(final_cte).as_(b, copy=False), copy=False)
         for cadence, k, past in pasts:
             alias = f"h{cadence[0]}{k}"
-            query = query.join(exp.to_table(past.ctes[-1][0]).as_(alias),
+            query = query.join(exp.to_table(past.ctes[-1][0]).as_(alias, copy=False),
                                on=exp.EQ(this=_col("merchant_id", alias), expression=_col("merchant_id", b)),
-                               join_type="left")
+                               join_type="left", copy=False)
         ctes = list(self.ctes) + [c for _, _, past in pasts for c in past.ctes]
         for name, body in ctes:
-            query = query.with_(name, as_=body)
-        return query.order_by(_col("merchant_id", b))
+            query = query.with_(name, as_=body, copy=False)     # a copy per CTE would be quadratic
+        return query.order_by(_col("merchant_id", b), copy=False)
 
     def extra_columns(self) -> list:
         return self._extra if hasattr(self, "_extra") else []

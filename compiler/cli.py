@@ -13,9 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from rubric import driver
-from rubric.diagnostics import CompileError, Severity
-from rubric.diagnostics.render import RENDERERS, render_rich, use_colour
+# The compiler is imported inside the commands that need it: a cached `rubric score` run
+# (the SQL is on disk) starts without Lark, the checker or sqlglot.
 
 __all__ = ["app", "main"]
 
@@ -40,7 +39,10 @@ class _Fail(Exception):
         self.code = code
 
 
-def _diagnostics(error: CompileError, fmt: str = "rich") -> None:
+def _diagnostics(error, fmt: str = "rich") -> None:
+    from rubric.diagnostics import Severity
+    from rubric.diagnostics.render import RENDERERS, render_rich, use_colour
+
     text = render_rich(error.diagnostics, error.sources, colour=use_colour(sys.stderr)) if fmt == "rich" \
         else RENDERERS[fmt](error.diagnostics, error.sources)
     sys.stderr.write(text)
@@ -49,6 +51,9 @@ def _diagnostics(error: CompileError, fmt: str = "rich") -> None:
 
 
 def _compile(path: Path):
+    from rubric import driver
+    from rubric.diagnostics import CompileError
+
     try:
         return driver.compile_file(path)
     except CompileError as e:
@@ -57,6 +62,7 @@ def _compile(path: Path):
 
 
 def _load(program, data: Path):
+    from rubric import driver
     from rubric.data.errors import DataError
 
     try:
@@ -67,10 +73,12 @@ def _load(program, data: Path):
 
 
 def _date(text: str):
+    from datetime import date, datetime
+
     try:
-        return driver._as_date(text)
-    except ValueError as e:
-        raise _Fail(str(e), 2) from None
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Fail(f"as-of {text!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-06-03", 2) from None
 
 
 def _evaluate(program, tables, as_of, quiet: bool = False):
@@ -105,6 +113,10 @@ def _evaluate_or_fail(program, tables, as_of, quiet: bool = False):
 def check(files: list[Path] = typer.Argument(..., help="Rubric files to check."),
           format: str = typer.Option("rich", "--format", "-f", help="rich, short or json")) -> None:
     """Check rubrics; print every diagnostic (exit 1 when there is an error)."""
+    from rubric import driver
+    from rubric.diagnostics import Severity
+    from rubric.diagnostics.render import RENDERERS, render_rich, use_colour
+
     if format not in RENDERERS:
         raise _Fail(f"unknown format {format!r}: use rich, short or json", 2)
     diagnostics, sources = driver.check_files(files)
@@ -135,9 +147,12 @@ def score(rubric: Path = typer.Argument(..., help="The .rubric file."),
     """Score every merchant; one row per merchant (domain.md §3)."""
     if engine not in ENGINES:
         raise _Fail(f"unknown engine {engine!r}: use {', '.join(ENGINES)}", 2)
-    program = _compile(rubric)
     day = _date(as_of)
-    table = _score_with(engine, program, data, day, spark_master)
+    if engine == "duckdb":
+        table, program = _score_duckdb(rubric, data, day)
+    else:
+        program = _compile(rubric)
+        table = _score_with(engine, program, data, day, spark_master)
     if out_file is not None:
         from rubric.data.write import write_table_atomic
 
@@ -148,6 +163,33 @@ def score(rubric: Path = typer.Argument(..., help="The .rubric file."),
         err.print(f"wrote {table.num_rows} rows to {out_file}")
     if not quiet:
         _summary_rows([(program, table.to_pylist(), day)])
+
+
+def _score_duckdb(rubric: Path, data: Path, day):
+    """Compiled SQL from the cache (compiling on a miss), validated data, one DuckDB query."""
+    from types import SimpleNamespace
+
+    from rubric.backends.sql.cache import compiled_sql
+    from rubric.backends.sql.duckdb_runner import run_sql
+    from rubric.backends.sql.from_ir import SqlUnsupported
+    from rubric.diagnostics import CompileError
+
+    try:
+        entry = compiled_sql(rubric, day)
+    except CompileError as e:
+        _diagnostics(e)
+        raise _Fail("", 1) from None
+    except (SqlUnsupported, ValueError) as e:
+        raise _Fail(f"the duckdb engine cannot run this rubric: {e}; use --engine python", 1) from None
+    program = entry["program"]
+    if program is None:
+        from rubric.ir.schema import DataModel
+
+        model = DataModel.model_validate(entry["model"])
+        program = SimpleNamespace(name=model.name, data=model, needs=tuple((t, tuple(c)) for t, c in entry["needs"]))
+        program.name = rubric.stem
+    _validate_sql(program, data)
+    return run_sql(entry["sql"], entry["tables"], data), program
 
 
 ENGINES = ("duckdb", "python", "spark")
@@ -195,6 +237,7 @@ def sql(rubric: Path = typer.Argument(..., help="The .rubric file."),
         dialect: str = typer.Option("duckdb", "--dialect", help="duckdb, spark, bigquery, snowflake or postgres"),
         as_of: str = typer.Option(..., "--as-of", help="The as-of date the windows are computed for.")) -> None:
     """Print the SQL a rubric compiles to (tables are read by their declared names)."""
+    from rubric import driver  # noqa: F401  (the compiler)
     from rubric.backends.sql.from_ir import SqlUnsupported
     from rubric.backends.sql.render import build_sql, render
 
@@ -259,6 +302,8 @@ def demo(data: Optional[Path] = typer.Option(None, "--data", help="Use this fold
     """Score every shipped rubric on the bundled sample data and print a summary."""
     from rubric.sample.generate import generate_sample
 
+    from rubric import driver
+
     rules = sorted(p for p in driver.shipped_rules_dir().glob("*.rubric") if p.stem != "commerce")
     results = []
     for path in rules:
@@ -289,6 +334,8 @@ def _demo_plan(program, data: Optional[Path], as_of: str):
     end = day + timedelta(days=28)
     folder = Path(tempfile.gettempdir()) / f"rubric-sample-{DEMO_MERCHANTS}-{DEMO_SEED}-{day.isoformat()}-{_generator_tag()}"
     if not (folder / "merchants.parquet").exists():
+        from rubric import driver
+
         anchor = driver.as_of_instant(program, day)
         generate_sample(folder, merchants=DEMO_MERCHANTS, seed=DEMO_SEED, start=start, end=end, anchors=(anchor,))
     return day, folder
@@ -346,7 +393,7 @@ def versions(rubric: Path = typer.Argument(..., help="The .rubric file.")) -> No
 @debug_app.command("ast")
 def debug_ast(file: Path) -> None:
     """Print the abstract syntax tree of a file (JSON)."""
-    from rubric.diagnostics import Sink
+    from rubric.diagnostics import CompileError, Sink
     from rubric.source import SourceFile
     from rubric.syntax.parse import parse_source
 

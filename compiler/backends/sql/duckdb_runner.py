@@ -12,16 +12,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from rubric.backends.sql.render import build_sql, render
-from rubric.ir import nodes as ir
-from rubric.ir.schema import ColumnType
+__all__ = ["connect", "register_views", "run_duckdb", "run_sql", "table_spec", "SQL_TYPES"]
 
-__all__ = ["connect", "run_duckdb", "SQL_TYPES"]
-
+# declared column type -> DuckDB type (keys are the values of rubric.ir.schema.ColumnType)
 SQL_TYPES = {
-    ColumnType.ID: "VARCHAR", ColumnType.TEXT: "VARCHAR", ColumnType.LABEL: "VARCHAR",
-    ColumnType.TIMESTAMP: "TIMESTAMPTZ", ColumnType.BOOL: "BOOLEAN", ColumnType.INT: "BIGINT",
-    ColumnType.NUMBER: "DOUBLE", ColumnType.MONEY: "DOUBLE",
+    "id": "VARCHAR", "text": "VARCHAR", "label": "VARCHAR", "timestamp": "TIMESTAMPTZ",
+    "bool": "BOOLEAN", "int": "BIGINT", "number": "DOUBLE", "money": "DOUBLE",
 }
 
 
@@ -43,32 +39,44 @@ def connect(threads: int | None = None):
     return con
 
 
-def register_views(con, program: ir.Program, folder: str | Path) -> None:
-    """One view per table, typed as declared (file names and columns come from the rubric)."""
+def table_spec(program) -> list:
+    """[(table, [(column, type), ...])] of a program's data model."""
+    return [(t.name, [(c.name, c.type.value) for c in t.columns]) for t in program.data.tables]
+
+
+def register_views(con, spec, folder: str | Path) -> None:
+    """One view per table, typed as declared. Names come from the rubric and are quoted as
+    identifiers and literals, so no name is ever executed as SQL."""
     folder = Path(folder)
-    for table in program.data.tables:
-        parquet, csv = folder / f"{table.name}.parquet", folder / f"{table.name}.csv"
-        columns = ", ".join(f"CAST({_quote(c.name)} AS {SQL_TYPES[c.type]}) AS {_quote(c.name)}" for c in table.columns)
+    for name, columns in spec:
+        parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
         if parquet.exists():
             source = f"read_parquet({_literal(str(parquet))})"
+            select = ", ".join(f"CAST({_quote(c)} AS {SQL_TYPES[t]}) AS {_quote(c)}" for c, t in columns)
         elif csv.exists():
-            types = ", ".join(f"{_literal(c.name)}: 'VARCHAR'" for c in table.columns)
+            types = ", ".join(f"{_literal(c)}: 'VARCHAR'" for c, _ in columns)
             source = f"read_csv({_literal(str(csv))}, header = true, columns = {{{types}}})"
-            columns = ", ".join(_csv_cast(c) for c in table.columns)
+            select = ", ".join(_csv_cast(c, t) for c, t in columns)
         else:
             continue
-        con.execute(f"CREATE OR REPLACE VIEW {_quote(table.name)} AS SELECT {columns} FROM {source}")
+        con.execute(f"CREATE OR REPLACE VIEW {_quote(name)} AS SELECT {select} FROM {source}")
 
 
-def _csv_cast(column) -> str:
-    name = _quote(column.name)
-    if column.type is ColumnType.BOOL:
+def _csv_cast(column: str, type_: str) -> str:
+    name = _quote(column)
+    if type_ == "bool":
         return f"CAST(lower({name}) = 'true' AS BOOLEAN) AS {name}"
-    return f"CAST({name} AS {SQL_TYPES[column.type]}) AS {name}"
+    return f"CAST({name} AS {SQL_TYPES[type_]}) AS {name}"
 
 
-def run_duckdb(program: ir.Program, folder: str | Path, as_of: date, threads: int | None = None) -> pa.Table:
+def run_sql(sql: str, spec, folder: str | Path, threads: int | None = None) -> pa.Table:
     con = connect(threads)
-    register_views(con, program, folder)
-    sql = render(build_sql(program, as_of), "duckdb")
+    register_views(con, spec, folder)
     return con.sql(sql).to_arrow_table()
+
+
+def run_duckdb(program, folder: str | Path, as_of: date, threads: int | None = None) -> pa.Table:
+    """Compile and run `program` at `as_of` over the files in `folder`."""
+    from rubric.backends.sql.render import build_sql, render
+
+    return run_sql(render(build_sql(program, as_of), "duckdb"), table_spec(program), folder, threads)

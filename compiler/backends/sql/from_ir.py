@@ -219,6 +219,11 @@ class _Builder:
             delta = exp.Sub(this=_micros(self.read(e.table, e.time_column, inner)), expression=after)
             conds.append(_false_if_null(exp.Between(this=delta, low=_lit(0), high=_lit(e.within_micros))))
         source = exp.to_table(e.table).as_(inner, copy=False)
+        if not e.earliest and e.within_micros is None and not _uses_outer(e):
+            # uncorrelated: a semi-join on the link column, as one would write it by hand
+            found = exp.select(_col(e.inner_column, inner)).from_(source, copy=False).where(_and(*conds[1:]), copy=False) \
+                if len(conds) > 1 else exp.select(_col(e.inner_column, inner)).from_(source, copy=False)
+            return _false_if_null(exp.In(this=_col(e.outer_column, alias), query=exp.Subquery(this=found)))
         if not e.earliest:
             return exp.Exists(this=exp.select(_lit(1)).from_(source, copy=False).where(_and(*conds), copy=False))
         # the earliest matching rows decide, any of them passing `then`: that is exactly when the
@@ -243,8 +248,10 @@ class _Builder:
     def population_filter(self, pop: ir.Population, alias: str) -> list:
         conds = self.visibility(pop.table, alias)
         if pop.time_column:
-            ref = self.read(pop.table, pop.time_column, alias)
-            conds.append(exp.Not(this=exp.Is(this=ref, expression=exp.Null())))
+            # on the raw column, so the engine can skip row groups: a value at or after as-of
+            # (read as missing) is outside every window, whose end is at most as-of
+            ref = _col(pop.time_column, alias)
+            conds.append(exp.LT(this=ref, expression=_ts_literal(self.t)))
             if pop.window is not None:
                 conds.append(exp.GTE(this=ref.copy(), expression=_ts_literal(self.t - pop.window.start_micros)))
             high, inclusive = self.window_high(pop)
@@ -743,6 +750,10 @@ class _Builder:
 
     def extra_columns(self) -> list:
         return self._extra if hasattr(self, "_extra") else []
+
+
+def _uses_outer(e: ir.Exists) -> bool:
+    return any(getattr(n, "kind", None) == "col" and n.scope == "outer" for t in e.tests for n in _walk(t))
 
 
 def _phase(measure: ir.Measure) -> str:

@@ -131,7 +131,19 @@ def _mem_available_mib() -> float:
 
 # --- one size ----------------------------------------------------------------------------------------
 
-def bench_size(size: str, args, out_root: Path) -> dict:
+def _estimate_rss_mib(key: str, size: str, previous: dict) -> float | None:
+    """Peak RSS expected at `size`: the largest smaller size measured, scaled by orders."""
+    smaller = [r for r in previous.values() if r["orders"] < SIZES[size]
+               and r.get("results", {}).get(key, {}).get("rss_mib")]
+    if smaller:
+        r = max(smaller, key=lambda r: r["orders"])
+        return r["results"][key]["rss_mib"] * SIZES[size] / r["orders"]
+    if key == "pandas":
+        return SIZES[size] * PANDAS_BYTES_PER_ORDER / 2**20
+    return None
+
+
+def bench_size(size: str, args, out_root: Path, previous: dict) -> dict:
     import pyarrow.parquet as pq
     from check_equal import compare
 
@@ -155,14 +167,19 @@ def bench_size(size: str, args, out_root: Path) -> dict:
             entry["skipped"] = f"not run above {args.reference_max} orders (pure Python, minutes and GiB)"
             print(f"[{size}] {label}: skipped ({entry['skipped']})", flush=True)
             continue
-        if key == "pandas":
-            estimate = SIZES[size] * PANDAS_BYTES_PER_ORDER / 2**20
-            available = _mem_available_mib()
-            if estimate > 0.8 * available or SIZES[size] > SIZES[args.pandas_max]:
-                entry["skipped"] = (f"estimated peak {estimate / 1024:.1f} GiB vs {available / 1024:.1f} GiB available"
-                                    if estimate > 0.8 * available else f"not run above {args.pandas_max} orders (--pandas-max)")
-                print(f"[{size}] {label}: skipped ({entry['skipped']})", flush=True)
-                continue
+        if key == "pandas" and SIZES[size] > SIZES[args.pandas_max]:
+            entry["skipped"] = f"not run above {args.pandas_max} orders (--pandas-max)"
+            print(f"[{size}] {label}: skipped ({entry['skipped']})", flush=True)
+            continue
+        # Never risk the machine's memory (it may be shared): estimate the peak from a smaller
+        # size measured before, scaled by orders, and skip when it would not fit.
+        estimate = _estimate_rss_mib(key, size, previous)
+        available = _mem_available_mib()
+        if estimate is not None and estimate > 0.8 * available:
+            entry["skipped"] = (f"would not fit in memory: estimated peak {estimate / 1024:.1f} GiB "
+                                f"(scaled from a smaller run), {available / 1024:.1f} GiB available")
+            print(f"[{size}] {label}: skipped ({entry['skipped']})", flush=True)
+            continue
         runs = []
         warm = key != "reference" and not args.no_warmup
         total = 1 if key == "reference" else args.repeat + (1 if warm else 0)
@@ -227,15 +244,15 @@ def table_markdown(record: dict) -> str:
              f"{'' if record.get('no_warmup') else ' after a warm-up'} (reference: one run). "
              f"Data: {record['data']['bytes'] / 2**20:,.0f} MiB of Parquet.",
              "",
-             "| implementation | wall time | peak memory | time × SQL | memory × SQL | output |",
-             "|---|---|---|---|---|---|"]
+             "| implementation | wall time | CPU time | peak memory | time × SQL | memory × SQL | output |",
+             "|---|---|---|---|---|---|---|"]
     for key in ("sql", "engine", "pandas", "reference"):
         if key not in res:
             continue
         e = res[key]
         if "wall" not in e:
             why = e.get("skipped") or e.get("failed") or "not run"
-            lines.append(f"| {e['label']} | n/a | n/a | n/a | n/a | {why} |")
+            lines.append(f"| {e['label']} | n/a | n/a | n/a | n/a | n/a | {why} |")
             continue
         t = f"{e['wall']:.2f} s" + (f" (min {e['wall_min']:.2f})" if len(e.get("walls", [])) > 1 else "")
         m = f"{e['rss_mib']:.0f} MiB"
@@ -247,7 +264,7 @@ def table_markdown(record: dict) -> str:
             rm = f"{e['rss_mib'] / base['rss_mib']:.2f}×" if base.get("rss_mib") else "n/a"
             out = ("= SQL" if e.get("equal_to_sql") else
                    f"differs: {'; '.join(e.get('differences', []))[:160]}" if "equal_to_sql" in e else "not compared")
-        lines.append(f"| {e['label']} | {t} | {m} | {rt} | {rm} | {out} |")
+        lines.append(f"| {e['label']} | {t} | {e['cpu']:.2f} s | {m} | {rt} | {rm} | {out} |")
     return "\n".join(lines) + "\n"
 
 
@@ -257,8 +274,9 @@ def write_results(records: dict[str, dict], env: dict) -> str:
             "",
             "Written by `python benchmarks/run.py` (see benchmarks/README.md). Whole processes; wall time "
             "by time.perf_counter around the process, peak memory = max RSS of that process (os.wait4). "
-            "Ratios are against the hand-written DuckDB SQL. \"= SQL\": the output equals the hand-written "
-            "SQL's on every contract column (floats within 1e-9).",
+            "CPU time = user + system of that process (less sensitive than wall time to other work on a "
+            "shared machine). Ratios (wall time, peak memory) are against the hand-written DuckDB SQL. "
+            "\"= SQL\": the output equals the hand-written SQL's on every contract column (floats within 1e-9).",
             "",
             f"Environment of the last run: Python {env['python']}, DuckDB {env['duckdb']}, pandas {env['pandas']}, "
             f"pyarrow {env['pyarrow']}, numpy {env['numpy']}; {env['cores']} cores, {env['memory_gib']} GiB.",
@@ -291,10 +309,10 @@ def main(argv: list[str] | None = None) -> int:
         print("note: without the hand-written SQL there is nothing to take ratios against", file=sys.stderr)
 
     env = _environment()
-    records = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() and not args.no_write else {}
+    records = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
     with tempfile.TemporaryDirectory(prefix="rubric-bench-out-") as tmp:
         for size in sizes:
-            record = bench_size(size, args, Path(tmp))
+            record = bench_size(size, args, Path(tmp), records)
             record["environment"] = env
             records[size] = record
             print()

@@ -143,6 +143,8 @@ def score(rubric: Path = typer.Argument(..., help="The .rubric file."),
           engine: str = typer.Option("duckdb", "--engine", help="duckdb (default), python (the reference "
                                      "evaluator) or spark"),
           spark_master: Optional[str] = typer.Option(None, "--spark-master", help="Spark master URL (default local[*])."),
+          explain_out: Optional[Path] = typer.Option(None, "--explain-out", help="Also write one row per merchant × "
+                                                     "contribution (.parquet, .csv or .json), computed by DuckDB."),
           quiet: bool = typer.Option(False, "--quiet", help="No summary table.")) -> None:
     """Score every merchant; one row per merchant (domain.md §3)."""
     if engine not in ENGINES:
@@ -161,8 +163,27 @@ def score(rubric: Path = typer.Argument(..., help="The .rubric file."),
         except (ValueError, OSError) as e:
             raise _Fail(f"cannot write {out_file}: {e}", 1) from None
         err.print(f"wrote {table.num_rows} rows to {out_file}")
+    if explain_out is not None:
+        _write_contributions(rubric, data, day, explain_out)
     if not quiet:
         _summary_rows([(program, table.to_pylist(), day)])
+
+
+def _write_contributions(rubric: Path, data: Path, day, out_file: Path) -> None:
+    from rubric.backends.reference.evaluate import version_in_force
+    from rubric.backends.sql.contributions import contributions_query
+    from rubric.backends.sql.duckdb_runner import run_sql, table_spec
+    from rubric.backends.sql.render import render
+    from rubric.data.write import write_table_atomic
+
+    program = _compile(rubric)
+    try:
+        current = version_in_force(program, day).program if program.versions else program
+        table = run_sql(render(contributions_query(current, day), "duckdb"), table_spec(current), data)
+        write_table_atomic(table, out_file)
+    except (ValueError, OSError) as e:
+        raise _Fail(f"cannot write {out_file}: {e}", 1) from None
+    err.print(f"wrote {table.num_rows} contributions to {out_file}")
 
 
 def _score_duckdb(rubric: Path, data: Path, day):
@@ -257,17 +278,27 @@ def explain(rubric: Path = typer.Argument(..., help="The .rubric file."),
             as_of: str = typer.Option(..., "--as-of"),
             merchant: str = typer.Option(..., "--merchant", help="The merchant_id to explain."),
             lang: str = typer.Option("en", "--lang", help="en or zh"),
+            engine: str = typer.Option("python", "--engine", help="python (the reference evaluator) or duckdb"),
             as_json: bool = typer.Option(False, "--json", help="Print the trace as JSON.")) -> None:
     """Explain where every number of one merchant's result came from."""
     if lang not in ("en", "zh"):
         raise _Fail(f"unknown language {lang!r}: use en or zh", 2)
+    if engine not in ("python", "duckdb"):
+        raise _Fail(f"unknown engine {engine!r}: use python or duckdb", 2)
     program = _compile(rubric)
     day = _date(as_of)
-    result = _evaluate(program, _load(program, data), day, quiet=True)
     try:
-        trace = result.explain(merchant)
+        if engine == "duckdb":
+            from rubric.backends.sql.explain import explain_merchant
+
+            _validate_sql(program, data)
+            trace = explain_merchant(program, data, day, merchant)
+        else:
+            trace = _evaluate(program, _load(program, data), day, quiet=True).explain(merchant)
     except KeyError as e:
         raise _Fail(str(e.args[0]), 1) from None
+    except ValueError as e:
+        raise _Fail(str(e), 1) from None
     if as_json:
         sys.stdout.write(json.dumps(trace.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
         return

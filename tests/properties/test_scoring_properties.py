@@ -29,8 +29,15 @@ import rubric
 from rubric.data.load import load_dataset
 from rubric.sample.generate import generate_sample
 
-RUBRICS = ("tiktok_shop_store_rating", "shopee_service_rating", "douyin_cs_satisfaction")
+# Every shipped rubric (data modules such as `commerce` excluded), for the properties 6, 7, 10.
+RUBRICS = tuple(sorted(p.stem for p in rubric.shipped_rules_dir().glob("*.rubric")
+                       if re.search(r"^rubric\s", p.read_text(encoding="utf-8"), re.MULTILINE)))
 PROGRAMS = {name: rubric.compile_file(rubric.shipped_rules_dir() / f"{name}.rubric") for name in RUBRICS}
+# Property 8: the windowed order rubrics. Property 9: the rubrics where a merchant without events is
+# unrated (a rubric with a no-sample protection score, such as 爱采购's, rates it, and a rated
+# merchant joins the percentile groups).
+WINDOWED = ("tiktok_shop_store_rating", "shopee_service_rating")
+UNRATED_WITHOUT_EVENTS = ("tiktok_shop_store_rating", "shopee_service_rating", "douyin_cs_satisfaction")
 SEEDS = (1, 2, 3)
 MERCHANTS = 40
 ANCHOR = date(2024, 6, 3)   # the sample's default anchor (2024-06-03 in UTC and in UTC+8)
@@ -64,7 +71,7 @@ class Samples:
         if seed not in self._tables:
             folder = self._folder_factory(f"sample-{seed}")
             generate_sample(folder, merchants=MERCHANTS, seed=seed)
-            model = PROGRAMS[RUBRICS[0]].data
+            model = PROGRAMS["tiktok_shop_store_rating"].data
             self._tables[seed] = load_dataset(model, folder)   # every table, every column
         return self._tables[seed]
 
@@ -128,12 +135,17 @@ def test_scores_lie_in_the_declared_scale(samples, seed, as_of):
                 if value is None:
                     assert ind_score == ind.no_sample_score, f"{name}: {ind.name} without a sample"
                     continue
+                if _curve_range(ind) is None:   # a ranked indicator: no curve to bound it
+                    continue
                 lo, hi = _curve_range(ind)
                 assert ind_score is not None and lo <= ind_score <= hi, (
                     f"{name}: {row['merchant_id']} {ind.name} = {value} scores {ind_score}, outside {lo}..{hi}")
             for dim in program.dimensions:
+                if getattr(dim, "member_weights", None):   # a weighted sum, not a mean
+                    continue
                 d = row[f"dim.{dim.name}"]
-                ranges = [_curve_range(program.indicator(m)) for m in dim.members]
+                ranges = [_curve_range(program.indicator(m)) if program.indicator(m) else None
+                          for m in dim.members]
                 if d is not None and all(ranges):
                     assert min(r[0] for r in ranges) <= d <= max(r[1] for r in ranges), (
                         f"{name}: {row['merchant_id']} dimension {dim.name} = {d}")
@@ -224,7 +236,7 @@ def outside_events(draw, merchants: list[str], as_of: date) -> tuple[str, dict[s
 
 @pytest.mark.slow
 @_bounded(12)
-@given(seed=seeds, as_of=as_of_dates, name=st.sampled_from(RUBRICS[:2]), data=st.data())
+@given(seed=seeds, as_of=as_of_dates, name=st.sampled_from(WINDOWED), data=st.data())
 def test_an_event_outside_every_window_changes_nothing(samples, seed, as_of, name, data):
     tables = samples.tables(seed)
     merchants = tables["merchants"].column("merchant_id").to_pylist()
@@ -258,7 +270,7 @@ def new_merchant(draw, existing: list[str], as_of: date, template: pa.Table) -> 
 
 @pytest.mark.slow
 @_bounded(12)
-@given(seed=seeds, as_of=as_of_dates, name=rubric_names, data=st.data())
+@given(seed=seeds, as_of=as_of_dates, name=st.sampled_from(UNRATED_WITHOUT_EVENTS), data=st.data())
 def test_a_merchant_without_events_changes_no_other_merchant(samples, seed, as_of, name, data):
     tables = samples.tables(seed)
     merchants = tables["merchants"]

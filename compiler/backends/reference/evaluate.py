@@ -480,7 +480,8 @@ class _Measures:
             at_start = min(read(_Frame(row=r)) for r in before if when(r) == latest)
         candidates = [v for v in values + [at_start] if v is not None]
         if not candidates:
-            return m.default, {"in_force_at_start": None, "rows_in_window": 0, "default": m.default}
+            return m.default, {"in_force_at_start": None, "rows_in_window": 0, "default": m.default, "from": start,
+                               "to": end, "to_inclusive": False, "population": pop.text}
         if at_start is None and m.default is not None:
             candidates.append(m.default)      # before the first record, the default was in force
         return min(candidates), {"in_force_at_start": at_start, "rows_in_window": len(values), "from": start,

@@ -179,6 +179,11 @@ class _Renderer:
             self.indicator(child, node, used.get(child.name))
 
     def render(self, trace: Step) -> Tree:
+        order = {v.name: i for i, v in enumerate(self.program.values)}
+        values = sorted((c for c in trace.children if c.kind == "value"), key=lambda c: order.get(c.name, 0))
+        rest = [c for c in trace.children if c.kind != "value"]
+        trace = Step(trace.kind, trace.name, trace.title, trace.value, trace.unit, trace.details, values + rest,
+                     trace.provenance)
         w, p = self.w, self.program
         attrs = ", ".join(f"{k} {v}" for k, v in trace.details.get("attributes", {}).items())
         version = f" · {w['version']} {trace.details['version']}" if trace.details.get("version") else ""
@@ -252,7 +257,9 @@ class _Renderer:
 
     def rules_part(self, trace: Step, root: Tree) -> None:
         w = self.w
-        for step in trace.children:
+        # outputs last, whenever they were computed
+        steps = [c for c in trace.children if c.kind != "output"] + [c for c in trace.children if c.kind == "output"]
+        for step in steps:
             if step.kind in ("status", "tier") and step.details.get("rules"):
                 node = root.add_text(f"{w['status_rules'] if step.kind == 'status' else w['tier_rules']}: "
                                 f"{step.value if step.value is not None else '—'}{_prov(step, w)}")

@@ -132,6 +132,8 @@ class _Builder:
         self.ctes: list[tuple[str, exp.Expression]] = []
         self.pops: dict[str, dict] = {}          # population key -> {"cte": name, "aggs": [(alias, expr)]}
         self.extra_ctes: list[tuple[str, exp.Expression]] = []   # grouped by merchant, joined in stage 1
+        self.explain = False
+        self.explain_cols: list[str] = []       # intermediate columns projected for explanations
         self.extra_joins: list[str] = []
         self.counter = 0
 
@@ -332,10 +334,13 @@ class _Builder:
         return self.row(m.expr, "t", None, m.population.table)
 
     def m_sum(self, m: ir.Measure, hint: str):
-        total = exp.Coalesce(this=self.aggregate(m.population, f"{hint}_sum", exp.Sum(this=self._operand(m))),
+        operand = self._operand(m)
+        total = exp.Coalesce(this=self.aggregate(m.population, f"{hint}_sum", exp.Sum(this=operand)),
+                             expressions=[_lit(0)])
+        count = exp.Coalesce(this=self.aggregate(m.population, f"{hint}_c", exp.Count(this=operand.copy())),
                              expressions=[_lit(0)])
         value = exp.Div(this=_double(total), expression=_lit(HOUR_MICROS)) if m.type == "duration" else total
-        return _round9(value), {"sum": total.copy()}
+        return _round9(value), {"sum": total.copy(), "count": count}
 
     def m_mean(self, m: ir.Measure, hint: str):
         operand = self._operand(m)
@@ -378,7 +383,8 @@ class _Builder:
         value = lambda alias: self.row(m.expr, alias, None, table)  # noqa: E731
         inside = grouped("x", [exp.GT(this=_col(when, "x"), expression=_ts_literal(start)),
                                exp.LT(this=_col(when, "x"), expression=_ts_literal(end))],
-                         exp.Min(this=value("x")).as_("low", copy=False))
+                         exp.Min(this=value("x")).as_("low", copy=False),
+                         exp.Count(this=exp.Star()).as_("n", copy=False))
         latest = grouped("y", [exp.LTE(this=_col(when, "y"), expression=_ts_literal(start))],
                          exp.Max(this=_col(when, "y")).as_("latest", copy=False))
         at_start = exp.select(_col("merchant_id", "z").as_("merchant_id", copy=False), exp.Min(this=value("z")).as_("low", copy=False))
@@ -392,9 +398,10 @@ class _Builder:
         a, s = _col("low", f"{name}_in"), _col("low", f"{name}_at")
         # before the first record the default was in force, so it joins the candidates then
         start_value = s if m.default is None else exp.Coalesce(this=s, expressions=[_lit(m.default)])
-        return _case([(exp.Is(this=a, expression=exp.Null()), start_value)],
-                     _case([(exp.Is(this=start_value.copy(), expression=exp.Null()), a.copy())],
-                           _case([(exp.LT(this=start_value.copy(), expression=a.copy()), start_value.copy())], a.copy()))), {}
+        lowest = _case([(exp.Is(this=a, expression=exp.Null()), start_value)],
+                       _case([(exp.Is(this=start_value.copy(), expression=exp.Null()), a.copy())],
+                             _case([(exp.LT(this=start_value.copy(), expression=a.copy()), start_value.copy())], a.copy())))
+        return lowest, {"at_start": s.copy(), "in_window": exp.Coalesce(this=_col("n", f"{name}_in"), expressions=[_lit(0)])}
 
     def m_expr(self, m: ir.Measure, hint: str):
         value = self.merchant(m.expr)
@@ -493,6 +500,7 @@ class _Builder:
         return cte
 
     def build(self, explain: bool) -> str:
+        self.explain = explain
         p, ent = self.p, self.schemas[self.p.data.entity]
         merchant_cols = [c.name for c in ent.columns]
         created = ent.created_by
@@ -508,18 +516,28 @@ class _Builder:
             cols.append((column_name("indicator_value", ind.name), value))
             if explain:
                 cols += [(f"x.{ind.name}.{k}", v) for k, v in extra.items()]
+                self.explain_cols += [f"x.{ind.name}.{k}" for k in extra]
         for val in p.values:
             if val.measure.kind != "expr" and val.measure.kind != "lowest":
-                value, _ = self.measure(val.measure, f"v{len(cols)}")
+                value, extra = self.measure(val.measure, f"v{len(cols)}")
                 cols.append((column_name("value", val.name), value))
+                if explain:
+                    cols += [(f"x.val.{val.name}.{k}", v) for k, v in extra.items()]
+                    self.explain_cols += [f"x.val.{val.name}.{k}" for k in extra]
             else:
                 later_values.append(val)
         for ded in p.deductions:
             count = exp.Coalesce(this=self.aggregate(ded.population, f"d{len(cols)}", exp.Count(this=exp.Star())),
                                  expressions=[_lit(0)])
             cols.append((f"ded.{ded.name}.count", count))
-        lowest = [(column_name("value", v.name), self.measure(v.measure, "lo")[0]) for v in later_values
-                  if v.measure.kind == "lowest"]
+        lowest = []
+        for v in later_values:
+            if v.measure.kind == "lowest":
+                value, extra = self.measure(v.measure, "lo")
+                lowest.append((column_name("value", v.name), value))
+                if explain:
+                    lowest += [(f"x.val.{v.name}.{k}", e) for k, e in extra.items()]
+                    self.explain_cols += [f"x.val.{v.name}.{k}" for k in extra]
         later_values = [v for v in later_values if v.measure.kind != "lowest"]
         self.output_measures = {}
         for out in p.outputs:
@@ -546,8 +564,8 @@ class _Builder:
         self.named_values([v for v in later_values if _phase(v.measure) == "score"])
         self.named_outputs([o for o in p.outputs if _phase(o.measure) != "consequence"])
         self.rules()
-        self.stage("s9", [(column_name("consequence", c.name), self.xbool(c.when)) for c in p.consequences] or
-                   [("_none", _lit(None))])
+        self.stage("s9", [(column_name("consequence", c.name), self.xbool(c.when)) for c in p.consequences]
+                   + [("as_of_text", _lit(self.as_of.isoformat()))])
         self.named_outputs([o for o in p.outputs if _phase(o.measure) == "consequence"])
         return self.ctes[-1][0]
 
@@ -557,12 +575,24 @@ class _Builder:
             value = _col(column_name("indicator_value", ind.name), "b")
             if ind.rank is not None:
                 score = self.rank_score(ind, value)
+                if self.explain:
+                    cols += self.rank_details(ind, value)
             else:
                 x = value if ind.type != "bool" else _case([(value.copy(), _lit(1.0))], _lit(0.0))
                 score = _curve(ind.curve, x)
             cols.append((column_name("indicator_score", ind.name),
                          _case([(exp.Is(this=value.copy(), expression=exp.Null()), _lit(ind.no_sample_score))], score)))
         self.stage("s2", cols)
+
+    def rank_details(self, ind: ir.Indicator, value) -> list:
+        member = _and(_col("is_open", "b"), exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())))
+        partition = [_col(f"m.{g}", "b") for g in ind.rank.group] + [member]
+        cume = exp.Window(this=exp.CumeDist(), partition_by=partition, order=exp.Order(
+            expressions=[exp.Ordered(this=value.copy(), desc=ind.higher_is_better is False)]))
+        size = exp.Window(this=exp.Count(this=exp.Star()), partition_by=[p.copy() for p in partition])
+        names = [f"x.{ind.name}.percentile", f"x.{ind.name}.group_size"]
+        self.explain_cols += names
+        return [(names[0], _case([(member.copy(), _round9(cume))])), (names[1], _case([(member.copy(), size)]))]
 
     def rank_score(self, ind: ir.Indicator, value) -> exp.Expression:
         rank = ind.rank
@@ -586,6 +616,8 @@ class _Builder:
             scores = [_col(column_name("indicator_score", m), "b") for m in dim.members]
             if dim.member_weights is None:
                 value = _weighted_mean([(_lit(1.0), s) for s in scores])
+                if self.explain:
+                    cols += self.used_weights(f"x.{dim.name}.w", dim.members, [(_lit(1.0), s) for s in scores])
             else:
                 total = _lit(0.0)
                 for w, s in zip(dim.member_weights, scores):
@@ -594,6 +626,20 @@ class _Builder:
             cols.append((column_name("dimension", dim.name), value))
         if cols:
             self.stage("s3", cols)
+
+    def used_weights(self, prefix: str, names, members) -> list:
+        """w_i / W for members with a score (the weights after renormalisation)."""
+        total = _lit(0.0)
+        for w, s in members:
+            total = exp.Add(this=total, expression=_case([(exp.Not(this=exp.Is(this=s.copy(), expression=exp.Null())), w.copy())], _lit(0.0)))
+        out = []
+        for name, (w, s) in zip(names, members):
+            used = _case([(_and(exp.Not(this=exp.Is(this=s.copy(), expression=exp.Null())),
+                                exp.GT(this=exp.Paren(this=total.copy()), expression=_lit(0.0))),
+                           exp.Div(this=w.copy(), expression=exp.Paren(this=total.copy())))])
+            out.append((f"{prefix}.{name}", used))
+            self.explain_cols.append(f"{prefix}.{name}")
+        return out
 
     def named_values(self, values) -> None:
         for val in values:        # one stage each: a value may use the ones before it
@@ -605,7 +651,20 @@ class _Builder:
             value = value.copy() if value is not None else self.measure(out.measure, "o")[0]
             if out.when is not None:
                 value = _case([(self.xbool(out.when), value)])
-            self.stage(f"o_{out.name}_", [(column_name("output", out.name), value)])
+            columns = [(column_name("output", out.name), value)]
+            expr = out.measure.expr
+            if self.explain and expr is not None and expr.kind == "percentile":
+                columns.append((f"x.out.{out.name}.group_size", self.group_size(expr)))
+                self.explain_cols.append(f"x.out.{out.name}.group_size")
+            self.stage(f"o_{out.name}_", columns)
+
+    def group_size(self, e: ir.Percentile) -> exp.Expression:
+        value = self.merchant(e.operand)
+        member = _and(_col("is_open", "b"), exp.Not(this=exp.Is(this=value, expression=exp.Null())))
+        if e.among == "rated":
+            member = _and(member, exp.Not(this=exp.Is(this=_col("score", "b"), expression=exp.Null())))
+        size = exp.Window(this=exp.Count(this=exp.Star()), partition_by=[_col(f"m.{g}", "b") for g in e.group] + [member])
+        return _case([(member.copy(), size)])
 
     def total_weights(self) -> list[tuple[str, exp.Expression]]:
         out = []
@@ -622,11 +681,15 @@ class _Builder:
 
     def score(self) -> None:
         total = self.p.total
+        extra = []
         if total.members:
-            raw = _weighted_mean([(w, _col(column_name("dimension", n), "b")) for n, w in self.total_weights()])
+            members = [(w, _col(column_name("dimension", n), "b")) for n, w in self.total_weights()]
+            raw = _weighted_mean(members)
+            if self.explain:
+                extra = self.used_weights("x.total.w", [n for n, _ in self.total_weights()], members)
         else:
             raw = _round9(self.merchant(total.expr))
-        cols = [("raw_score", raw)]
+        cols = [("raw_score", raw)] + extra
         for ded in self.p.deductions:
             cols.append((f"ded.{ded.name}", _round9(exp.Mul(this=_lit(ded.amount),
                                                              expression=_col(f"ded.{ded.name}.count", "b")))))
@@ -653,7 +716,9 @@ class _Builder:
         group = [_col(f"m.{g}", "b") for g in bands.group]
         cume = _round9(exp.Window(this=exp.CumeDist(), partition_by=[*group, rated],
                                   order=exp.Order(expressions=[exp.Ordered(this=score.copy())])))
-        self.stage("s6a", [("band_percentile", _case([(rated.copy(), cume)]))])
+        size = exp.Window(this=exp.Count(this=exp.Star()), partition_by=[*[g.copy() for g in group], rated.copy()])
+        self.stage("s6a", [("band_percentile", _case([(rated.copy(), cume)])),
+                           ("band_group_size", _case([(rated.copy(), size)]))])
         p = _col("band_percentile", "b")
         index = _case([(_CMP[r.op](this=p.copy(), expression=_lit(r.threshold)) if r.op else exp.Boolean(this=True),
                         _lit(i)) for i, r in enumerate(rows)])
@@ -735,8 +800,23 @@ class _Builder:
         select_cols.append(only_open(_col("raw_score", b)).as_("raw_score", copy=False))
         for d in p.deductions:
             select_cols.append(only_open(_col(f"ded.{d.name}", b)).as_(exp.to_identifier(f"ded.{d.name}", quoted=True), copy=False))
-        extra = [c for c in self.extra_columns()]
-        select_cols += extra
+        if self.explain:
+            entity = self.schemas[p.data.entity]
+            names = list(self.explain_cols) + [column_name("value", v.name) for v in p.values]
+            names += [f"m.{c.name}" for c in entity.columns]
+            if p.bands is not None:
+                names += ["band_rank", "band_members", "score_before_bands", "band_index", "final_index",
+                          "band_group_size"]
+            select_cols += [_col(n, b).as_(exp.to_identifier(n, quoted=True), copy=False) for n in names]
+            select_cols += [_col(column_name("consequence", c.name), b).as_(exp.to_identifier(f"x.cons.{c.name}", quoted=True), copy=False)
+                            for c in p.consequences]
+            for cadence, k, past in pasts:
+                alias = f"h{cadence[0]}{k}"
+                select_cols.append(_col("score", alias).as_(exp.to_identifier(f"x.past.{cadence}.{k}.score", quoted=True), copy=False))
+                select_cols.append(_col("as_of_text", alias).as_(exp.to_identifier(f"x.past.{cadence}.{k}.as_of", quoted=True), copy=False))
+                for c in p.consequences:
+                    select_cols.append(_col(column_name("consequence", c.name), alias).as_(
+                        exp.to_identifier(f"x.past.{cadence}.{k}.cons.{c.name}", quoted=True), copy=False))
         query = exp.select(*select_cols).from_(exp.to_table(final_cte).as_(b, copy=False), copy=False)
         for cadence, k, past in pasts:
             alias = f"h{cadence[0]}{k}"

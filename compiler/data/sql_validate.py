@@ -443,7 +443,7 @@ def _scan_table(con, folder: Path, model: DataModel, table: Table, wanted: tuple
     checks += [ch for p in plans if p is not None for ch in p.values]
     typed = {p.name: p for p in plans if p is not None}
     key = table.key
-    # count(*) reads every row, so that a row DuckDB cannot parse is found even with no checks
+    # count(*) makes DuckDB parse every CSV row, so a malformed row is found even with no checks
     expressions = ["count(*)"] + [_count_sql(ch) for ch in checks]
     repeated = None  # how many rows repeat a key value seen before
     if key and all(k in typed for k in key):

@@ -265,7 +265,10 @@ def sql(rubric: Path = typer.Argument(..., help="The .rubric file."),
     program = _compile(rubric)
     day = _date(as_of)
     try:
-        sys.stdout.write(render(build_sql(program, day), dialect, pretty=True) + ";\n")
+        from rubric.backends.sql.render import preamble
+
+        first = preamble(dialect)
+        sys.stdout.write((first + ";\n" if first else "") + render(build_sql(program, day), dialect, pretty=True) + ";\n")
     except SqlUnsupported as e:
         raise _Fail(str(e), 1) from None
     except ValueError as e:

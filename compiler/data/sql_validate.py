@@ -12,7 +12,9 @@ The layers are those of the loader, so that one bad column yields one problem:
    (the CSV header line and the Parquet schema are read, never the rows);
 2. columns and keys, one aggregate query per table: `count(*) FILTER (WHERE ...)` for every
    conversion and value check, and a distinct count of the key; a second query fetches
-   the first rows (and the value to quote) only for the checks that failed;
+   the first rows (and the value to quote) only for the checks that failed. Each row's
+   value is converted once and classified once (a status code per column: which
+   conversion rule it breaks), however many checks read it;
 3. references, one aggregate query per table that refers to others (left joins on the
    referenced tables' keys), then the first rows of the checks that failed.
 
@@ -20,6 +22,10 @@ Safety: nothing a rubric or a file names is ever spliced into SQL as an identifi
 file's columns are renamed by position (c0, c1, ...: CSV `columns`, Parquet `AS t(c0, ...)`),
 paths, labels and patterns are single-quoted literals with quotes doubled, and a path's
 glob characters are escaped so that DuckDB reads that one file and no other.
+
+Differences from the loader: a CSV file DuckDB cannot parse is reported with DuckDB's
+reason after "cannot read <file>: " (Arrow's for a Parquet footer); the CSV header line is
+read by Python's csv module, the rows by DuckDB.
 """
 
 from __future__ import annotations
@@ -132,9 +138,14 @@ class _Source:
 
 
 def _csv_header(path: Path) -> list[str]:
-    """The header line's fields (the one line read in Python; a quoted field may span lines)."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        for record in csv.reader(handle):
+    """The header line's fields: the one line read in Python (more when a quoted name spans
+    lines), decoded line by line so that a bad byte further down is left to DuckDB."""
+    def lines(handle):
+        for number, raw in enumerate(handle):
+            yield raw.decode("utf-8-sig" if number == 0 else "utf-8")
+
+    with path.open("rb") as handle:
+        for record in csv.reader(lines(handle)):
             if record:  # like Arrow, blank lines before the header are skipped
                 return record
     raise ValueError("Empty CSV file")
@@ -179,73 +190,95 @@ def _column_check(name: str, condition: str, template: str, fix: str, quoted: st
 
 @dataclass
 class _ColumnPlan:
-    """One column's checks: conversion tiers (the first failing tier makes the column
-    unusable and stops its other checks), then value checks on the normalized values."""
+    """One column's checks, over the checked relation (see `_checked`), where the column's
+    text or value is `c<i>`, its normalized value `n<i>` and its conversion status `s<i>`.
+
+    `status` gives each row 0 (fine) or the code of the conversion rule it breaks, one CASE
+    per row in which the costly tests (a pattern, a cast) run only where the cheap ones did
+    not decide: a row is classified once, not once per rule. The tiers count the codes; the
+    first tier with a failure makes the column unusable and stops its other checks. Value
+    checks run on the normalized values.
+    """
 
     name: str
-    normalized: str  # SQL: the value in its declared type
-    quoted: str  # SQL: the value to quote in messages of value checks and integrity checks
+    index: int
+    normalized: str  # SQL over c<i>: the value in its declared type
+    quoted: str  # SQL over c<i>: the value to quote in integrity messages
+    status: str | None = None  # SQL over c<i> and n<i>
     tiers: list[list[_Check]] = field(default_factory=list)
     values: list[_Check] = field(default_factory=list)
+
+    @property
+    def c(self) -> str:
+        return _c(self.index)
+
+    @property
+    def n(self) -> str:
+        return f"n{self.index}"
+
+    def tier(self, *rules: tuple[int, str, str]) -> None:
+        """A tier of conversion rules, each (status code, message template, fix)."""
+        self.tiers.append([_column_check(self.name, f"s{self.index} = {code}", template, fix, self.c)
+                           for code, template, fix in rules])
 
 
 def _regex(text: str, pattern: str) -> str:
     return f"regexp_matches({text}, {_literal(pattern)})"
 
 
-def _csv_plan(column: Column, c: str) -> _ColumnPlan:
-    """CSV text: the conversion rules of the loader's _csv_* converters, as SQL conditions."""
-    name, kind = column.name, column.type
-    check = lambda cond, template, fix: _column_check(name, cond, template, fix, c)  # noqa: E731
+def _csv_plan(column: Column, index: int) -> _ColumnPlan:
+    """CSV text: the conversion rules of the loader's _csv_* converters, as SQL."""
+    name, kind, c = column.name, column.type, _c(index)
     if kind is ColumnType.TIMESTAMP:
-        zoned, naive = _regex(c, _ZONED), _regex(c, _NAIVE)
-        real_day = f"TRY_CAST(substr({c}, 1, 10) AS DATE) IS NOT NULL"
-        return _ColumnPlan(name, f"TRY_CAST({c} AS TIMESTAMPTZ)", c, tiers=[
-            [check(naive, "holds {value}, a timestamp without a time zone",
+        plan = _ColumnPlan(name, index, f"TRY_CAST({c} AS TIMESTAMPTZ)", c)
+        # A naive value never matches the zoned pattern, so the pattern is all most rows need.
+        plan.status = (f"CASE WHEN {c} IS NULL THEN 0 "
+                       f"WHEN {_regex(c, _ZONED)} THEN CASE WHEN {plan.n} IS NOT NULL THEN 0 "
+                       f"WHEN TRY_CAST(substr({c}, 1, 10) AS DATE) IS NULL THEN 3 ELSE 4 END "
+                       f"WHEN {_regex(c, _NAIVE)} THEN 1 ELSE 2 END")
+        plan.tier((1, "holds {value}, a timestamp without a time zone",
                    f"add Z (UTC), e.g. {_TIMESTAMP_EXAMPLE}, or an offset such as +08:00"),
-             check(f"{c} IS NOT NULL AND NOT {zoned} AND NOT {naive}",
-                   "holds {value}, which is not an ISO 8601 timestamp",
+                  (2, "holds {value}, which is not an ISO 8601 timestamp",
                    f"write timestamps in UTC like {_TIMESTAMP_EXAMPLE} (fractional seconds optional, "
-                   "at most 6 digits)")],
-            # Past the pattern only impossible days should fail; anything else that does
-            # not convert is reported with the same words, after them.
-            [check(f"{zoned} AND NOT ({real_day})", _INVALID_DATE, _INVALID_DATE_FIX),
-             check(f"{zoned} AND {real_day} AND TRY_CAST({c} AS TIMESTAMPTZ) IS NULL", _INVALID_DATE,
-                   _INVALID_DATE_FIX)],
-        ])
+                   "at most 6 digits)"))
+        # Past the pattern only impossible days should fail (3); anything else that does not
+        # convert (4) is reported with the same words, after them.
+        plan.tier((3, _INVALID_DATE, _INVALID_DATE_FIX), (4, _INVALID_DATE, _INVALID_DATE_FIX))
+        return plan
     if kind is ColumnType.BOOL:
-        return _ColumnPlan(name, f"(lower({c}) = 'true')", c, tiers=[[
-            check(f"{c} IS NOT NULL AND lower({c}) NOT IN ('true', 'false')", "holds {value}, which is not a boolean",
-                  "write true or false")]])
+        plan = _ColumnPlan(name, index, f"(lower({c}) = 'true')", c)
+        plan.status = f"CASE WHEN {c} IS NULL OR lower({c}) IN ('true', 'false') THEN 0 ELSE 1 END"
+        plan.tier((1, "holds {value}, which is not a boolean", "write true or false"))
+        return plan
     if kind is ColumnType.INT:
-        wellformed = _regex(c, _INTEGER)
-        return _ColumnPlan(name, f"TRY_CAST({c} AS BIGINT)", c, tiers=[[
-            check(f"{c} IS NOT NULL AND NOT {wellformed}", "holds {value}, which is not an integer",
-                  f"write whole numbers such as 3 in `{name}` (no decimal point or exponent)"),
-            check(f"{wellformed} AND TRY_CAST({c} AS BIGINT) IS NULL",
-                  "holds {value}, which is too large for a 64-bit integer",
-                  f"keep `{name}` between -9223372036854775808 and 9223372036854775807"),
-        ]])
+        plan = _ColumnPlan(name, index, f"TRY_CAST({c} AS BIGINT)", c)
+        plan.status = (f"CASE WHEN {c} IS NULL THEN 0 WHEN NOT {_regex(c, _INTEGER)} THEN 1 "
+                       f"WHEN {plan.n} IS NULL THEN 2 ELSE 0 END")
+        plan.tier((1, "holds {value}, which is not an integer",
+                   f"write whole numbers such as 3 in `{name}` (no decimal point or exponent)"),
+                  (2, "holds {value}, which is too large for a 64-bit integer",
+                   f"keep `{name}` between -9223372036854775808 and 9223372036854775807"))
+        return plan
     if kind in _FLOAT_TYPES:
-        number = _regex(c, _FLOAT)
-        return _ColumnPlan(name, f"TRY_CAST({c} AS DOUBLE)", c, tiers=[
-            [check(f"{c} IS NOT NULL AND NOT {number}", "holds {value}, which is not a number",
-                   f"write decimal numbers such as 12.5 in `{name}` (a dot, no thousands separator)")],
-            [check(f"{number} AND TRY_CAST({c} AS DOUBLE) IS NULL", "holds {value}, which is not a number",
-                   "write decimal numbers such as 12.5")],
-        ])
-    return _ColumnPlan(name, c, c)  # ids, text and labels are text as written
+        plan = _ColumnPlan(name, index, f"TRY_CAST({c} AS DOUBLE)", c)
+        plan.status = (f"CASE WHEN {c} IS NULL THEN 0 WHEN NOT {_regex(c, _FLOAT)} THEN 1 "
+                       f"WHEN {plan.n} IS NULL THEN 2 ELSE 0 END")
+        plan.tier((1, "holds {value}, which is not a number",
+                   f"write decimal numbers such as 12.5 in `{name}` (a dot, no thousands separator)"))
+        plan.tier((2, "holds {value}, which is not a number", "write decimal numbers such as 12.5"))
+        return plan
+    return _ColumnPlan(name, index, c, c)  # ids, text and labels are text as written
 
 
-def _parquet_plan(column: Column, c: str, arrow_type: pa.DataType) -> _ColumnPlan | tuple[str, str]:
+def _parquet_plan(column: Column, index: int, arrow_type: pa.DataType) -> _ColumnPlan | tuple[str, str]:
     """Parquet: the type from the schema (an error stops the column), then the loader's
     checks of values the declared type cannot hold."""
-    name, kind = column.name, column.type
+    name, kind, c = column.name, column.type, _c(index)
     if pa.types.is_dictionary(arrow_type):
         arrow_type = arrow_type.value_type
     if pa.types.is_null(arrow_type):  # an all-null column written without a type
         null = f"CAST(NULL AS {_SQL_TYPES[kind]})"
-        return _ColumnPlan(name, null, null)
+        return _ColumnPlan(name, index, null, null)
     error = _PARQUET_TYPE_ERRORS[kind](arrow_type, column)
     if error is not None:
         return error
@@ -255,22 +288,35 @@ def _parquet_plan(column: Column, c: str, arrow_type: pa.DataType) -> _ColumnPla
         ColumnType.NUMBER: f"TRY_CAST({c} AS DOUBLE)",
         ColumnType.MONEY: f"TRY_CAST({c} AS DOUBLE)",
     }.get(kind, c)
-    plan = _ColumnPlan(name, normalized, normalized)
+    plan = _ColumnPlan(name, index, normalized, normalized)
     if kind is ColumnType.TIMESTAMP and pa.types.is_timestamp(arrow_type) and arrow_type.unit == "ns":
-        plan.tiers.append([_column_check(name, f"epoch_ns({c}) % 1000 <> 0",
-                                         "holds timestamps finer than a microsecond",
-                                         f"round `{name}` to microseconds (timestamp[us, tz=UTC])", c)])
+        plan.status = f"CASE WHEN epoch_ns({c}) % 1000 <> 0 THEN 1 ELSE 0 END"
+        plan.tier((1, "holds timestamps finer than a microsecond",
+                   f"round `{name}` to microseconds (timestamp[us, tz=UTC])"))
     elif pa.types.is_uint64(arrow_type):  # the one integer type int64 cannot hold
         target = ARROW_TYPES[kind]
-        plan.tiers.append([_column_check(name, f"{c} > 9223372036854775807",
-                                         f"holds {{value}}, which does not fit in {target}",
-                                         f"store `{name}` as {target}", c)])
+        plan.status = f"CASE WHEN {c} > 9223372036854775807 THEN 1 ELSE 0 END"
+        plan.tier((1, f"holds {{value}}, which does not fit in {target}", f"store `{name}` as {target}"))
     return plan
 
 
-def _value_checks(column: Column, plan: _ColumnPlan) -> list[_Check]:
-    """The loader's value checks (null, label, NaN/infinity, range) on the normalized values."""
-    name, n, q = column.name, plan.normalized, plan.quoted
+def _checked(scan: str, plans: Iterable[_ColumnPlan]) -> str:
+    """The relation the column checks run on: the scan's columns, then n<i>, then s<i>.
+
+    The layers are projections, so each normalized value and status is computed once per row
+    however many checks read it.
+    """
+    plans = list(plans)
+    normalized = "".join(f", {p.normalized} AS {p.n}" for p in plans)
+    statuses = "".join(f", {p.status} AS s{p.index}" for p in plans if p.status)
+    return f"(SELECT *{statuses} FROM (SELECT *{normalized} FROM {scan}))"
+
+
+def _value_checks(column: Column, plan: _ColumnPlan, csv: bool) -> list[_Check]:
+    """The loader's value checks (null, label, NaN/infinity, range) on the normalized values,
+    quoting the text as written (CSV) or the value (Parquet)."""
+    name, n = column.name, plan.n
+    q = plan.c if csv else n
     checks = []
     if not column.nullable:
         checks.append(_column_check(name, f"{n} IS NULL", "is empty (null), but every row needs a value",
@@ -430,14 +476,14 @@ def _scan_table(con, folder: Path, model: DataModel, table: Table, wanted: tuple
         return item
     plans: list[_ColumnPlan] = []
     for name in present:
-        column, c = table.column(name), _c(header.index(name))
-        plan = _csv_plan(column, c) if source.csv else _parquet_plan(column, c, arrow_types[name])
+        column, index = table.column(name), header.index(name)
+        plan = _csv_plan(column, index) if source.csv else _parquet_plan(column, index, arrow_types[name])
         if isinstance(plan, tuple):  # a Parquet type no value of which converts
             message, fix = plan
             found.append(DataProblem(file=item.file, column=name, message=f"column `{name}` {message}", fix=fix))
             plans.append(None)
             continue
-        plan.values = _value_checks(column, plan)
+        plan.values = _value_checks(column, plan, source.csv)
         plans.append(plan)
     checks = [ch for p in plans if p is not None for tier in p.tiers for ch in tier]
     checks += [ch for p in plans if p is not None for ch in p.values]
@@ -447,11 +493,12 @@ def _scan_table(con, folder: Path, model: DataModel, table: Table, wanted: tuple
     expressions = ["count(*)"] + [_count_sql(ch) for ch in checks]
     repeated = None  # how many rows repeat a key value seen before
     if key and all(k in typed for k in key):
-        present_key, distinct = _key_sql([typed[k].normalized for k in key])
+        present_key, distinct = _key_sql([typed[k].n for k in key])
         repeated = f"count(*) FILTER (WHERE {present_key}) - count(DISTINCT {distinct})"
         expressions.append(repeated)
     try:
-        counts = dict(zip(expressions, _counts(con, source.scan(), expressions)))
+        checked = typed.values()
+        counts = dict(zip(expressions, _counts(con, _checked(source.scan(), checked), expressions)))
         failed: list[tuple[_Check, int]] = []
         for name, plan in zip(present, plans):
             if plan is None:
@@ -462,7 +509,7 @@ def _scan_table(con, folder: Path, model: DataModel, table: Table, wanted: tuple
                 continue
             item.normalized[name], item.quoted[name] = plan.normalized, plan.quoted
             failed += [(ch, counts[_count_sql(ch)]) for ch in plan.values if counts[_count_sql(ch)]]
-        reported = _report(con, item.file, source.scan(rows=True), failed)
+        reported = _report(con, item.file, _checked(source.scan(rows=True), checked), failed)
         duplicate = None
         if repeated is not None and item.usable(*key) and counts[repeated]:
             duplicate = _duplicate_key(con, item)

@@ -175,7 +175,8 @@ def test_generated_text_compiles_or_reports(text):
 
 
 @pytest.mark.slow
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+          max_examples=min(40, settings.default.max_examples))   # the costliest draw: up to 6 statements
 @given(st.lists(grammar_text_strategy("item"), min_size=1, max_size=6))
 def test_generated_statements_under_a_valid_header_compile_or_report(items):
     # a rubric needs a total score: add one unless a generated statement declares it

@@ -18,7 +18,6 @@ import decimal
 import random
 import re
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 
 import pyarrow as pa
 import pytest

@@ -32,8 +32,11 @@ def _literal(text: str) -> str:
 def connect(threads: int | None = None):
     import duckdb
 
+    from rubric.backends.sql.render import R9_MACRO
+
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
+    con.execute(R9_MACRO["duckdb"])
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con

@@ -55,7 +55,8 @@ def _double(node):
 
 
 def _round9(node):
-    return exp.Round(this=node, decimals=exp.Literal.number(9))
+    """Round half away from zero to 9 decimals, like the reference (see render.R9_MACRO)."""
+    return exp.Anonymous(this="R9", expressions=[node])
 
 
 def _case(pairs, default=None):
@@ -564,7 +565,9 @@ class _Builder:
         self.named_values([v for v in later_values if _phase(v.measure) == "score"])
         self.named_outputs([o for o in p.outputs if _phase(o.measure) != "consequence"])
         self.rules()
-        self.stage("s9", [(column_name("consequence", c.name), self.xbool(c.when)) for c in p.consequences]
+        # a merchant not open at an assessment has no result there (its past runs break too)
+        self.stage("s9", [(column_name("consequence", c.name), _and(_col("is_open", "b"), self.xbool(c.when)))
+                          for c in p.consequences]
                    + [("as_of_text", _lit(self.as_of.isoformat()))])
         self.named_outputs([o for o in p.outputs if _phase(o.measure) == "consequence"])
         return self.ctes[-1][0]

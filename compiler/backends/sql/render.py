@@ -33,7 +33,34 @@ def _snowflake_micros(node: exp.Expression) -> exp.Expression:
     return node
 
 
-_REWRITES = {"postgres": _postgres_micros, "snowflake": _snowflake_micros}
+# R9(x): 9 decimals, half away from zero, of the shortest decimal that reads back as x (what
+# the reference evaluator does with Decimal(repr(x))). Plain ROUND(x, 9) works on the binary
+# value and can differ by one unit where the decimal ends in 5 at the 10th place; only then is
+# the exact (slower) path taken. Engines that run the SQL define it as a macro or function.
+R9_BODY = ("CASE WHEN abs(abs(x) * 1e9 - floor(abs(x) * 1e9) - 0.5) < 1e-7 + abs(x) * 1e-6 "
+           "THEN CAST(CAST(CAST(x AS {text}) AS DECIMAL(38, 9)) AS DOUBLE) ELSE round(x, 9) END")
+R9_MACRO = {
+    "duckdb": "CREATE OR REPLACE TEMP MACRO R9(x) AS " + R9_BODY.format(text="VARCHAR"),
+    "spark": "CREATE OR REPLACE TEMPORARY FUNCTION R9(x DOUBLE) RETURNS DOUBLE RETURN " + R9_BODY.format(text="STRING"),
+}
+
+
+def _inline_round(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Anonymous) and node.name.upper() == "R9":
+        return exp.Round(this=node.expressions[0], decimals=exp.Literal.number(9))
+    return node
+
+
+def _postgres(node: exp.Expression) -> exp.Expression:
+    return _postgres_micros(_inline_round(node))
+
+
+def _snowflake(node: exp.Expression) -> exp.Expression:
+    return _snowflake_micros(_inline_round(node))
+
+
+# duckdb and spark define R9 (see the runners); other dialects get ROUND(x, 9)
+_REWRITES = {"postgres": _postgres, "snowflake": _snowflake, "bigquery": _inline_round}
 
 
 def build_sql(program: ir.Program, as_of: date) -> exp.Select:
@@ -57,6 +84,11 @@ def build_sql(program: ir.Program, as_of: date) -> exp.Select:
     return outer.join(exp.Subquery(this=twin, alias=exp.TableAlias(this=exp.to_identifier("s"))),
                       on=exp.EQ(this=exp.column("merchant_id", table="s"), expression=exp.column("merchant_id", table="q")),
                       join_type="left").order_by(exp.column("merchant_id", table="q"))
+
+
+def preamble(dialect: str) -> str | None:
+    """The statement that defines R9 for `dialect`, to run before the query."""
+    return R9_MACRO.get(dialect)
 
 
 def render(query: exp.Expression, dialect: str, pretty: bool = False) -> str:

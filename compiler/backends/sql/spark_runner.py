@@ -43,6 +43,9 @@ def get_session(master: str | None = None):
                              .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                              .getOrCreate())
         _SESSIONS[master].sparkContext.setLogLevel("ERROR")
+        from rubric.backends.sql.render import R9_MACRO
+
+        _SESSIONS[master].sql(R9_MACRO["spark"])
     return _SESSIONS[master]
 
 

@@ -19,8 +19,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import tempfile
-import time
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -54,11 +53,16 @@ MIN, H = 60 * SEC, 3600 * SEC
 D = 24 * H
 
 
-def _compare(name: str, folder: Path, as_of: date) -> None:
-    program = support.program(name)
-    expected = rubric.score(program, folder, as_of).table
-    actual = run_duckdb(program, folder, as_of)
-    support.assert_same_results(expected, actual, f"{name} at {as_of}")
+_RESULTS: dict = {}
+
+
+def _results(name: str, folder: Path, as_of: date) -> tuple[pa.Table, pa.Table]:
+    """(reference, DuckDB) output tables, computed once per (rubric, folder, as-of)."""
+    key = (name, str(folder), as_of)
+    if key not in _RESULTS:
+        program = support.program(name)
+        _RESULTS[key] = (rubric.score(program, folder, as_of).table, run_duckdb(program, folder, as_of))
+    return _RESULTS[key]
 
 
 # --- fixed examples on the sample data ---------------------------------------------------------
@@ -68,41 +72,94 @@ FIXED = [(name, day) for name in RUBRICS for day in support.FIXED_AS_OFS[name]]
 
 @pytest.mark.parametrize(("name", "as_of"), FIXED, ids=[f"{n}-{d}" for n, d in FIXED])
 def test_sample_data_parquet(name, as_of, sample_folder):
-    _compare(name, sample_folder(name), as_of)
+    expected, actual = _results(name, sample_folder(name), as_of)
+    support.assert_same_results(expected, actual, f"{name} at {as_of}")
 
 
-@pytest.mark.parametrize("name", RUBRICS)
+# The CSV readers differ per engine (DuckDB casts text in SQL, the loader parses it); these
+# rubrics between them read every table and every column type of the data model except
+# TikTok's, whose tables the others read too.
+CSV_RUBRICS = ("shopee_service_rating", "douyin_experience_score", "douyin_cs_satisfaction", "aicaigou_store_score")
+
+
+@pytest.mark.parametrize("name", CSV_RUBRICS)
 def test_sample_data_csv(name, sample_folder):
     """The same data written as CSV: DuckDB's CSV casts agree with the loader's."""
-    _compare(name, sample_folder(name, "csv"), support.AS_OF[name])
+    as_of = support.AS_OF[name]
+    expected, actual = _results(name, sample_folder(name, "csv"), as_of)
+    support.assert_same_results(expected, actual, f"{name} at {as_of} (CSV)")
 
 
 @pytest.mark.parametrize("name", RUBRICS)
 def test_every_merchant_once_in_order(name, sample_folder):
-    program = support.program(name)
     folder = sample_folder(name)
-    actual = run_duckdb(program, folder, support.AS_OF[name])
+    _, actual = _results(name, folder, support.AS_OF[name])
     merchants = pq.read_table(folder / "merchants.parquet").column("merchant_id").to_pylist()
     assert actual.column("merchant_id").to_pylist() == sorted(merchants)
 
 
 # Count columns (`count of ...`) come out of DuckDB as BIGINT, out of the reference as
-# double: the numbers agree, the Arrow types (and so Parquet and JSON outputs) do not.
-_INT_COUNT_COLUMNS = {"douyin_cs_satisfaction", "aicaigou_store_score"}
+# double: the numbers agree, the Arrow types (and so the Parquet and JSON files of
+# `rubric score --engine duckdb|python`) do not.
+_INT_COUNT_COLUMNS = {"douyin_cs_satisfaction": "votes_satisfied, votes_neutral, votes_dissatisfied",
+                      "aicaigou_store_score": "ind.qa_active.value, ind.video_active.value, ind.trade_orders.value"}
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="count columns are int64 in DuckDB, double in "
-                                                                 "the reference")) if n in _INT_COUNT_COLUMNS else n
-    for n in RUBRICS])
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=f"int64 in DuckDB, double in the reference: "
+                                                                 f"{_INT_COUNT_COLUMNS[n]}"))
+    if n in _INT_COUNT_COLUMNS else n for n in RUBRICS])
 def test_output_types_match_reference(name, sample_folder):
-    program, folder, as_of = support.program(name), sample_folder(name), support.AS_OF[name]
-    expected = rubric.score(program, folder, as_of).table
-    actual = run_duckdb(program, folder, as_of)
+    expected, actual = _results(name, sample_folder(name), support.AS_OF[name])
     assert support.type_differences(expected, actual) == []
 
 
+# --- known discrepancies, as minimal counterexamples -----------------------------------------------
+
+def _score_both(name: str, rows: dict[str, list[dict]], as_of: date) -> tuple[dict, dict]:
+    program = support.program(name)
+    with tempfile.TemporaryDirectory(prefix="rubric-case-") as tmp:
+        _write(Path(tmp), _arrow(program, rows))
+        expected = rubric.score(program, tmp, as_of).table
+        actual = run_duckdb(program, tmp, as_of)
+    return expected.to_pylist()[0], actual.to_pylist()[0]
+
+
+def _utc(text: str) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp()) * SEC
+
+
+@pytest.mark.xfail(strict=True, reason="SQL history consequences count past assessments at which the merchant "
+                                       "was not open yet (the reference: such an assessment does not hold)")
+def test_history_ignores_assessments_before_opening():
+    """TikTok `pip` needs score < 4.4 in each of the last 3 weekly assessments (as-of
+    2024-06-03, 05-27, 05-20). A merchant opened on 2024-05-25 was not open at the two past
+    ones, so `pip` cannot fire; one unanswered IM session gives it the score 1 everywhere."""
+    rows = {"merchants": [{"merchant_id": "m1", "opened_at": _utc("2024-05-25T00:00:00"), "region": "CN",
+                           "category": "toys", "identity_verified": True, "strength_verified": False}],
+            "im_sessions": [{"session_id": "s1", "merchant_id": "m1", "started_at": _utc("2024-05-10T00:00:00"),
+                             "first_response_at": None, "rating": None, "reported_malicious": False}]}
+    expected, actual = _score_both("tiktok_shop_store_rating", rows, date(2024, 6, 3))
+    assert expected["consequences"] == "feed_ads_paused;removed_from_featured"
+    assert actual["consequences"] == expected["consequences"]
+
+
+def test_history_counts_assessments_when_open_throughout():
+    """The same merchant opened before every assessment: both engines fire `pip`."""
+    rows = {"merchants": [{"merchant_id": "m1", "opened_at": _utc("2024-01-01T00:00:00"), "region": "CN",
+                           "category": "toys", "identity_verified": True, "strength_verified": False}],
+            "im_sessions": [{"session_id": "s1", "merchant_id": "m1", "started_at": _utc("2024-05-10T00:00:00"),
+                             "first_response_at": None, "rating": None, "reported_malicious": False}]}
+    expected, actual = _score_both("tiktok_shop_store_rating", rows, date(2024, 6, 3))
+    assert expected["consequences"] == "feed_ads_paused;pip;removed_from_featured"
+    assert actual["consequences"] == expected["consequences"]
+
+
 # --- generated data ---------------------------------------------------------------------------
+
+# Keep generated data away from the discrepancies that have a strict xfail test below, so
+# that these tests look for new ones; set to False to see them found again.
+AVOID_KNOWN_DISCREPANCIES = True
 
 # The as-of dates a generated data set is scored at (one SQL text each).
 HYPOTHESIS_AS_OFS = {
@@ -138,8 +195,9 @@ class _Clock:
         self.zone = parse_zone(program.zone)
         self.as_of = as_of
         self.t = as_of_micros(as_of, self.zone)
-        self.bases = [self.t] + sorted(as_of_micros(past_as_of(as_of, c, k), self.zone)
-                                       for c, k in _histories(program))
+        # as-of first, then past assessments from the latest to the earliest
+        self.bases = [self.t] + sorted((as_of_micros(past_as_of(as_of, c, k), self.zone)
+                                        for c, k in _histories(program)), reverse=True)
 
     def instant(self):
         edge = st.builds(lambda b, e, n: b - e + n, st.sampled_from(self.bases), st.sampled_from(EDGES), NUDGE)
@@ -152,9 +210,17 @@ class _Clock:
     def opened(self):
         months = st.builds(lambda m, n: as_of_micros(add_months(self.as_of, -m), self.zone) + n,
                            st.integers(0, 4), st.sampled_from((-D, -US, 0, US, D)))
-        return st.one_of(st.builds(lambda x: self.t - x, st.integers(200 * D, 2000 * D)),   # long open
-                         st.sampled_from((self.t, self.t + US, self.t + D, self.t - US)),   # not yet / just open
-                         months)
+        long_open = st.builds(lambda x: self.t - x, st.integers(200 * D, 2000 * D))
+        opened = st.one_of(long_open, long_open, long_open, months,
+                           st.sampled_from((self.t, self.t + US, self.t + D, self.t - US)))  # not yet / just open
+        return opened.map(self._steer) if AVOID_KNOWN_DISCREPANCIES else opened
+
+    def _steer(self, opened: int) -> int:
+        """Known discrepancy (test_history_ignores_assessments_before_opening): a merchant
+        opened after a past assessment of a history consequence; open it 1 µs before the
+        earliest one instead, another edge."""
+        first = self.bases[-1] if len(self.bases) > 1 else self.t
+        return first - US if first <= opened < self.t else opened
 
 
 def duration():

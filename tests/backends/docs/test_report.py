@@ -1,0 +1,160 @@
+"""The diagnosis report: content for a merchant of the sample data, and points to gain that are
+true re-evaluations of the rubric."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from rubric.backends.docs import render_report
+from rubric.backends.docs.report import peer_percentiles, points_to_gain, what_if
+from rubric.backends.reference.evaluate import curve_score, evaluate, prepare, round9
+from rubric.driver import load_data
+
+AS_OF = date(2024, 6, 3)
+
+
+@pytest.fixture(scope="module")
+def tiktok(programs, sample_dir):
+    p = programs["tiktok_shop_store_rating"]
+    data = prepare(p, load_data(p, sample_dir))
+    history = [evaluate(p, data, AS_OF - timedelta(days=7 * k)) for k in (4, 3, 2, 1, 0)]
+    return p, data, history
+
+
+def _merchant(evaluation, tier):
+    return next(mid for mid, r in sorted(evaluation.results.items()) if r.row["tier"] == tier)
+
+
+def test_report_of_a_merchant_below_threshold(tiktok, tmp_path):
+    p, data, history = tiktok
+    latest = history[-1]
+    mid = _merchant(latest, "below_threshold")
+    row = latest.results[mid].row
+    out = render_report(p, history, mid, tmp_path / "report.html", "en", data=data)
+    html = out.read_text(encoding="utf-8")
+    assert f"Diagnosis report · {mid}" in html
+    assert f"{row['score']:.2f} / 5" in html
+    assert "Below threshold" in html
+    # consequences, with the traffic fee charged
+    assert "Traffic adjustment fee" in html and "traffic_fee_amount = " in html
+    # the distance to the next tier
+    assert "To reach “Standard” you still need:" in html
+    gap = round(4.6 - row["score"], 2)
+    assert f"Store rating ≥ 4.6 (you have {row['score']:.2f}; {gap:.2f} to go)" in html
+    # each indicator with value, sample, score, peer percentile; the dimension weights used
+    assert re.search(r"<td class=\"num\">\d+ / \d+</td>", html)
+    assert "Peer percentile" in html
+    # what to improve, largest gain first, each one a re-evaluation
+    gains = points_to_gain(p, latest, data, mid, history)
+    assert gains, "a merchant below threshold has something to improve"
+    assert [g.gain for g in gains] == sorted((g.gain for g in gains), reverse=True)
+    first = gains[0]
+    assert f"adds +{first.gain:.2f}" in html
+    assert re.search(r"(Raising|Lowering) “[^”]+” from [^ ]+ to [^ ]+ adds \+\d\.\d\d", html)
+    # the history chart and table
+    assert html.count("<svg") == 1 and 'id="chart-history-tiktok_shop_store_rating"' in html
+    for ev in history:
+        assert ev.as_of.isoformat() in html
+    assert "<script" not in html
+
+
+def test_gains_are_re_evaluations(tiktok):
+    """Each gain equals a hand recomputation from the trace: the indicator's score at its
+    target, the dimension mean and the regional weighted mean renormalised, deductions, clamp."""
+    p, data, history = tiktok
+    latest = history[-1]
+    mid = _merchant(latest, "below_threshold")
+    result = latest.results[mid]
+    gains = points_to_gain(p, latest, data, mid, history)
+    raw = next(s for s in result.trace.children if s.kind == "raw_score")
+    used = {m["name"]: m["used_weight"] for m in raw.details["members"]}
+    for g in gains:
+        ind = p.indicator(g.indicator)
+        new_score = curve_score(ind.curve, g.target)[0]
+        dims = {}
+        for dim in (s for s in result.trace.children if s.kind == "dimension"):
+            scores = [new_score if c.name == g.indicator else c.details["score"] for c in dim.children]
+            scores = [s for s in scores if s is not None]
+            dims[dim.name] = round9(sum(scores) / len(scores)) if scores else None
+        total = round9(sum(used[d] * s for d, s in dims.items() if used.get(d) is not None))
+        deducted = total - sum(s.value for s in result.trace.children if s.kind == "deduction")
+        expected = round9(min(max(deducted, 1.0), 5.0))
+        assert g.new_score == pytest.approx(expected, abs=2e-9), g.indicator
+        assert g.gain == pytest.approx(expected - result.row["score"], abs=2e-9)
+
+
+@pytest.mark.parametrize("name", ["tiktok_shop_store_rating", "shopee_service_rating", "douyin_experience_score",
+                                  "douyin_cs_satisfaction", "aicaigou_store_score"])
+def test_re_evaluation_with_unchanged_values_reproduces_the_evaluation(programs, sample_dir, name):
+    p = programs[name]
+    data = prepare(p, load_data(p, sample_dir))
+    latest = evaluate(p, data, AS_OF)
+    cache: dict = {}
+    rated = [mid for mid, r in sorted(latest.results.items()) if r.row["score"] is not None][:3]
+    for mid in rated:
+        ind = latest.program.indicators[0]
+        value = latest.results[mid].row[f"ind.{ind.name}.value"]
+        row, base = what_if(p, latest, data, mid, ind.name, value, cache), latest.results[mid].row
+        assert set(base) - set(row) <= {"version", "shadow_score", "shadow_gate"}
+        assert row == {k: v for k, v in base.items() if k in row}
+
+
+def test_a_ranked_indicator_moves_the_ranks(programs, sample_dir):
+    """爱采购: an inquiry rate at the best value of the category ranks first in it."""
+    p = programs["aicaigou_store_score"]
+    data = prepare(p, load_data(p, sample_dir))
+    latest = evaluate(p, data, AS_OF)
+    mid, r = next((m, r) for m, r in sorted(latest.results.items())
+                  if r.row["ind.inquiry_24h_rate.value"] is not None and r.row["ind.inquiry_24h_rate.score"] < 10)
+    row = what_if(p, latest, data, mid, "inquiry_24h_rate", 1.0)
+    assert row["ind.inquiry_24h_rate.score"] == 10.0
+    assert row["score"] > r.row["score"]
+
+
+def test_peer_percentiles_in_the_better_direction(tiktok):
+    _, _, history = tiktok
+    latest = history[-1]
+    mid = _merchant(latest, "below_threshold")
+    pct = peer_percentiles(latest, mid)
+    values = [r.row["ind.dispute_rate.value"] for r in latest.results.values()
+              if r.row["status"] != "not_open" and r.row["ind.dispute_rate.value"] is not None]
+    mine = latest.results[mid].row["ind.dispute_rate.value"]
+    assert pct["dispute_rate"] == round9(sum(1 for v in values if v >= mine) / len(values))
+
+
+def test_report_in_chinese_and_markdown(tiktok, tmp_path):
+    p, data, history = tiktok
+    latest = history[-1]
+    mid = _merchant(latest, "critical")
+    html = render_report(p, history, mid, tmp_path / "r.html", data=data).read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and "店铺诊断报告" in html and "严重未达标" in html
+    assert "要达到“未达标”，还需满足：" in html
+    md = render_report(p, history, mid, tmp_path / "r.md", "en", data=data).read_text(encoding="utf-8")
+    assert md.startswith(f"# Diagnosis report · {mid}\n")
+    assert "| As of | Score | Tier |" in md
+
+
+def test_star_levels_and_bands_in_reports(programs, sample_dir, tmp_path):
+    aicaigou = programs["aicaigou_store_score"]
+    data = prepare(aicaigou, load_data(aicaigou, sample_dir))
+    latest = evaluate(aicaigou, data, AS_OF)
+    mid = next(m for m, r in sorted(latest.results.items()) if r.row["tier"] in ("3", "3.5"))
+    html = render_report(aicaigou, [latest], mid, tmp_path / "a.html", "en", data=data).read_text(encoding="utf-8")
+    assert "you still need:" in html and "Store percentile rank ≥" in html
+    douyin = programs["douyin_experience_score"]
+    data = prepare(douyin, load_data(douyin, sample_dir))
+    latest = evaluate(douyin, data, AS_OF)
+    mid = next(m for m, r in sorted(latest.results.items()) if r.row["band"] not in (None, "top"))
+    html = render_report(douyin, [latest], mid, tmp_path / "d.html", "zh", data=data).read_text(encoding="utf-8")
+    assert "区间：" in html and "上一区间" in html and "该规则没有等级。" in html
+
+
+def test_unknown_merchant_and_language(tiktok, tmp_path):
+    p, data, history = tiktok
+    with pytest.raises(KeyError, match="no merchant"):
+        render_report(p, history, "nobody", tmp_path / "x.html", data=data)
+    with pytest.raises(ValueError, match="unknown language"):
+        render_report(p, history, "m0001", tmp_path / "x.html", "fr", data=data)

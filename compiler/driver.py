@@ -75,10 +75,20 @@ def compile_source(text: str, path: str = "<rubric>", base: str | Path = ".") ->
     rubric.diagnostics.model.CompileError: the rubric `x` does not say its time zone
     """
     sink = Sink()
-    program = _compile(SourceFile(path, text), sink, Path(base))
+    source = SourceFile(path, text)
+    program = _compile(source, sink, Path(base))
     if sink.errors or program is None:
+        _no_rubric(source, sink)
         raise CompileError(sink.sorted(), sink.sources)
     return program
+
+
+def _no_rubric(source: SourceFile, sink: Sink) -> None:
+    """A data module (or an empty file) checks fine but does not compile on its own."""
+    if not sink.errors:
+        sink.error("R0211", "this file declares data but no `rubric`: it cannot be scored on its own",
+                   Span(path=source.path, start=0, end=min(len(source.text), 1)),
+                   help="compile a rubric that imports it with `uses <name>`")
 
 
 def compile_file(path: str | Path) -> ir.Program:
@@ -91,6 +101,8 @@ def compile_file(path: str | Path) -> ir.Program:
     source = _read(Path(path), sink)
     program = _compile(source, sink, Path(path).parent) if source else None
     if sink.errors or program is None:
+        if source is not None:
+            _no_rubric(source, sink)
         raise CompileError(sink.sorted(), sink.sources)
     return program
 

@@ -34,7 +34,7 @@ def parse_zone(text: str):
         hours, _, minutes = text[4:].partition(":")
         try:
             return timezone(sign * timedelta(hours=float(hours), minutes=float(minutes or 0)))
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
     try:
         return ZoneInfo(text)
@@ -43,11 +43,48 @@ def parse_zone(text: str):
 
 
 def check_declarations(syms: Symbols, sink: Sink) -> None:
-    for check in (_check_header, _check_tables, _check_windows, _check_values, _check_indicators,
+    for check in (_check_literals, _check_header, _check_tables, _check_windows, _check_values, _check_indicators,
                   _check_dimensions, _check_weights, _check_total, _check_deductions, _check_clamps,
                   _check_rules, _check_consequences, _check_outputs, _check_titles, _check_bands, _check_gates,
                   _check_unused_conditions):
         check(syms, sink)
+
+
+# Durations up to ~31,000 years and numbers below 1e15: beyond that a literal is a typo.
+_MAX_MICROS = 1e18
+_MAX_NUMBER = 1e15
+
+
+def _all_items(syms: Symbols):
+    yield from (t for t in syms.tables.values())
+    for registry in (syms.windows, syms.conditions, syms.values, syms.indicators, syms.dimensions, syms.deductions,
+                     syms.tiers, syms.statuses, syms.consequences, syms.outputs, syms.gates):
+        yield from registry.values()
+    yield from syms.weights
+    yield from syms.totals
+    yield from syms.clamps
+    yield from syms.bands
+    if syms.header is not None:
+        yield syms.header
+
+
+def _check_literals(syms: Symbols, sink: Sink) -> None:
+    import math
+
+    from rubric.check.types import _walk
+
+    for item in _all_items(syms):
+        for node in _walk(item):
+            if getattr(node, "kind", None) != "number":
+                continue
+            limit = _MAX_MICROS if node.unit == "duration" else _MAX_NUMBER
+            if not math.isfinite(node.value) or abs(node.value) >= limit:
+                sink.error("R0104", f"`{node.text}` is too large", node.span, "too large",
+                           help="durations are at most a few centuries and numbers below 10^15")
+        history = getattr(item, "history", None)
+        if history is not None and history.count > 120:
+            sink.error("R0408", f"a run of {history.count} assessments is too long (at most 120)", history.span,
+                       "too long", help="count the assessments the rule means, e.g. `the last 3 weekly assessments`")
 
 
 def _check_unused_conditions(syms: Symbols, sink: Sink) -> None:

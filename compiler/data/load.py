@@ -492,10 +492,12 @@ def _range_check(values: pa.ChunkedArray, column: Column) -> _Failure | None:
     if column.type not in (ColumnType.INT, *_FLOAT_TYPES):
         return None
     outside = pa.chunked_array([_all_false(len(values))])
+    # compare in the column's own type: an int64 beyond 2^53 has no exact double
+    bound = (lambda v: pa.scalar(int(v), pa.int64())) if column.type is ColumnType.INT else (lambda v: v)
     if column.minimum is not None:
-        outside = pc.or_(outside, pc.fill_null(pc.less(values, column.minimum), False))
+        outside = pc.or_(outside, pc.fill_null(pc.less(values, bound(column.minimum)), False))
     if column.maximum is not None:
-        outside = pc.or_(outside, pc.fill_null(pc.greater(values, column.maximum), False))
+        outside = pc.or_(outside, pc.fill_null(pc.greater(values, bound(column.maximum)), False))
     low = "-inf" if column.minimum is None else _number(column.minimum)
     high = "inf" if column.maximum is None else _number(column.maximum)
     return _Failure(outside, f"holds {{value}}, outside the declared range {low}..{high}",

@@ -112,6 +112,7 @@ class _Source:
     path: Path
     csv: bool
     width: int  # the number of columns in the file
+    blank: int = 0  # CSV: blank lines before the header
 
     def scan(self, rows: bool = False) -> str:
         """A FROM item with columns c0.. and, with `rows`, the 1-based data-row number `__row`."""
@@ -120,8 +121,8 @@ class _Source:
             # Every column as text, nothing sniffed: only this module decides what a value
             # means (as the loader does); an empty field, quoted or not, is null.
             types = ", ".join(f"{_literal(_c(i))}: 'VARCHAR'" for i in range(self.width))
-            options = (f"auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"', "
-                       f"columns = {{{types}}}")
+            options = (f"auto_detect = false, header = true, skip = {int(self.blank)}, delim = ',', "
+                       f"quote = '\"', escape = '\"', columns = {{{types}}}")
             read = f"read_csv({path}, {options})"
             if self.width == 1:
                 # Arrow skips blank lines; DuckDB reads them as a null in a one-column file.
@@ -137,17 +138,18 @@ class _Source:
                 f"read_parquet({path}, file_row_number = true) AS __file({names}))")
 
 
-def _csv_header(path: Path) -> list[str]:
-    """The header line's fields: the one line read in Python (more when a quoted name spans
-    lines), decoded line by line so that a bad byte further down is left to DuckDB."""
+def _csv_header(path: Path) -> tuple[list[str], int]:
+    """The header line's fields and the blank lines before it: the one line read in Python
+    (more when a quoted name spans lines), decoded line by line so that a bad byte further
+    down is left to DuckDB."""
     def lines(handle):
         for number, raw in enumerate(handle):
             yield raw.decode("utf-8-sig" if number == 0 else "utf-8")
 
     with path.open("rb") as handle:
-        for record in csv.reader(lines(handle)):
+        for blank, record in enumerate(csv.reader(lines(handle))):
             if record:  # like Arrow, blank lines before the header are skipped
-                return record
+                return record, blank
     raise ValueError("Empty CSV file")
 
 
@@ -406,8 +408,8 @@ class _Scanned:
 def _open(path: Path) -> tuple[list[str], _Source, dict[str, pa.DataType]]:
     """The file's header, how to scan it, and (Parquet) the Arrow type of each column."""
     if path.suffix == ".csv":
-        header = _csv_header(path)
-        return header, _Source(path, True, len(header)), {}
+        header, blank = _csv_header(path)
+        return header, _Source(path, True, len(header), blank), {}
     schema = pq.read_schema(path)  # the footer only, as the loader reads it
     return schema.names, _Source(path, False, len(schema.names)), {f.name: f.type for f in schema}
 

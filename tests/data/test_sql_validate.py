@@ -611,6 +611,25 @@ def test_a_one_column_csv_skips_blank_lines_like_arrow(tmp_path):
     assert [(p.column, p.rows) for p in problems] == [("tag", (2,)), ("tag", (1, 4))]  # "" is null; a twice
 
 
+def test_csv_layout_details_read_like_arrow(tmp_path):
+    # a byte order mark, Windows line ends, blank lines before the header and between rows
+    lines = "\r\n".join(["", ""] + with_row("risk_points", "", "m1,2024-05-02T00:00:00Z,13")) + "\r\n"
+    folder = csv_folder(tmp_path)
+    (folder / "risk_points.csv").write_bytes(b"\xef\xbb\xbf" + lines.encode())
+    [problem] = same_as_loader(folder)
+    assert (problem.column, problem.rows) == ("remaining", (3,))
+
+
+def test_a_bad_byte_below_the_header_is_an_unreadable_file(tmp_path):
+    folder = csv_folder(tmp_path)
+    (folder / "risk_points.csv").write_bytes("\n".join(CLEAN["risk_points"]).encode() + b"\nm1,\xff,3\n")
+    [problem] = sql_problems(folder)
+    [expected] = loader_problems(folder)
+    assert (problem.file, problem.column, problem.rows, problem.fix) == (
+        expected.file, expected.column, expected.rows, expected.fix)
+    assert problem.message.startswith("cannot read risk_points.csv: ") and "unicode" in problem.message
+
+
 def test_glob_characters_in_a_file_name_read_that_file_only(tmp_path):
     model = DataModel(name="m", entity="s*", tables=(
         Table(name="s*", singular="s", key=("id",), columns=(_col("id", T.ID),)),

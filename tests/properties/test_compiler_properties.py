@@ -132,10 +132,7 @@ def _assert_spans_inside(diagnostics, sources) -> None:
 # properties reject examples that hit one (so they keep hunting for new bugs); once a bug is
 # fixed its xfail test passes, fails as strict, and its entry here is removed.
 # (exception type, "<file suffix>" or "<file suffix>:<function>" of a frame it passed through)
-KNOWN_BUGS: list[tuple[type[BaseException], str]] = [
-    (OverflowError, "check/rules.py:parse_zone"),   # `time zone UTC+99999999999`
-    (OverflowError, "ir/from_ast.py"),              # a duration of >= 1e308 us: int(inf) in the lowering
-]
+KNOWN_BUGS: list[tuple[type[BaseException], str]] = []
 
 
 def _known_bug(err: BaseException) -> bool:
@@ -198,9 +195,6 @@ def test_corner_texts_compile_or_report(text):
     assert_compiles_or_reports(text, in_hypothesis=False)
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError,
-                   reason="engine bug: check.rules.parse_zone catches ValueError only; timedelta(hours=1e11) "
-                          "raises OverflowError, which escapes compile_source")
 @pytest.mark.parametrize("zone", ["UTC+99999999999", '"UTC+inf"'])
 def test_huge_zone_offset_is_reported(zone):
     assert_compiles_or_reports(f"rubric x\n  time zone {zone}\n", in_hypothesis=False)
@@ -209,9 +203,6 @@ def test_huge_zone_offset_is_reported(zone):
 _HUGE = "1" + "0" * 299      # 1e299 h = 3.6e311 us: float('inf') microseconds
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError,
-                   reason="engine bug: ir.from_ast lowers durations with int(value); a duration literal of "
-                          ">= 1e308 us is float('inf') and int(inf) raises OverflowError out of compile_source")
 @pytest.mark.parametrize(("name", "old", "new"), [
     ("tiktok_shop_store_rating.rubric", "= last 30 days", f"= last {_HUGE} days"),
     ("tiktok_shop_store_rating.rubric", "at least 72 h before", f"at least {_HUGE} h before"),
@@ -225,8 +216,6 @@ def test_huge_duration_is_reported(name, old, new):
     assert_compiles_or_reports(text.replace(old, new, 1), in_hypothesis=False)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: compiling a lone `data` module raises CompileError "
-                   "with no diagnostic (message 'compile error'): driver._compile returns None silently")
 def test_compile_error_always_says_why():
     with pytest.raises(CompileError) as info:
         rubric.compile_source("data A ", path="gen.rubric", base=RULES)
@@ -433,9 +422,6 @@ def test_round9_is_idempotent_and_close(x):
     assert round9(None) is None
 
 
-@pytest.mark.xfail(strict=True, raises=decimal.InvalidOperation,
-                   reason="engine bug: round9 quantizes in the default decimal context (28 digits); "
-                          "|x| >= 1e19 needs more digits and raises decimal.InvalidOperation")
 @pytest.mark.parametrize("x", [1e19, -1e19, 1.5e300])
 def test_round9_of_a_large_number(x):
     assert round9(x) == x

@@ -119,7 +119,8 @@ def history_chart(points: list[tuple[str, float | None]], scale: tuple[float, fl
         ylo, yhi = ylo - 1, yhi + 1
     chart = pygal.Line(style=_STYLE, js=[], disable_xml_declaration=True, width=620, height=260,
                        show_legend=False, range=(ylo, yhi), y_title=w["score"], x_label_rotation=0,
-                       dots_size=4, margin=8, allow_interruptions=True, value_formatter=lambda v: f"{v:.2f}")
+                       dots_size=4, margin=8, allow_interruptions=True, truncate_label=-1,
+                       value_formatter=lambda v: f"{v:.2f}")
     chart.x_labels = [d for d, _ in points]
     chart.add(w["score"], [v for _, v in points], stroke_style={"width": 2.5})
     return _clean(chart.render(is_unicode=True), _safe_id(chart_id))

@@ -40,7 +40,10 @@ def round9(x: float | None) -> float | None:
     """
     if x is None:
         return None
-    return float(Decimal(repr(float(x))).quantize(_NINE, rounding=ROUND_HALF_UP))
+    x = float(x)
+    if not abs(x) < 1e15:          # no fractional digits left to round (or not finite)
+        return x
+    return float(Decimal(repr(x)).quantize(_NINE, rounding=ROUND_HALF_UP))
 
 
 # --- data preparation ---------------------------------------------------------------------

@@ -63,6 +63,7 @@ def test_rule_pages_hold_the_rules(site, programs, name):
         assert f'class="prov prov-confirmed">{badge}' in html
         assert 'href="#src-1"' in html and 'id="src-1"' in html
         assert "<script" not in html
+        assert "built-in method" not in html and "Undefined" not in html
         assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html), "a page must not load from the network"
         assert "<link" not in html
 

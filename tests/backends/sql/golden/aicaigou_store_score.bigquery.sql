@@ -1,0 +1,1107 @@
+WITH m AS (
+  SELECT
+    `e`.`merchant_id` AS `m.merchant_id`,
+    `e`.`opened_at` AS `m.opened_at`,
+    `e`.`region` AS `m.region`,
+    `e`.`category` AS `m.category`,
+    `e`.`identity_verified` AS `m.identity_verified`,
+    `e`.`strength_verified` AS `m.strength_verified`,
+    `e`.`merchant_id` AS merchant_id,
+    `e`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP) AS is_open
+  FROM merchants AS e
+), pop1 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i0_den_0,
+    COUNTIF(COALESCE(`t`.`star_rating` >= CAST(3.0 AS FLOAT64), FALSE)) AS i0_num_1,
+    COUNT(*) AS i1_den_2,
+    COUNTIF(COALESCE(`t`.`star_rating` >= CAST(4.0 AS FLOAT64), FALSE)) AS i1_num_3,
+    COUNT(*) AS i2_den_4,
+    COUNTIF(COALESCE(`t`.`star_rating` = CAST(5.0 AS FLOAT64), FALSE)) AS i2_num_5,
+    COUNT(*) AS i6_den_6,
+    COUNTIF(COALESCE(`t`.`assured`, FALSE)) AS i6_num_7,
+    COUNT(*) AS i18_den_8,
+    COUNTIF(NOT `t`.`duplicate_of` IS NULL) AS i18_num_9
+  FROM products AS t
+  WHERE
+    COALESCE(`t`.`on_sale`, FALSE)
+  GROUP BY
+    `t`.`merchant_id`
+), pop2 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i3_den_0,
+    COUNTIF(COALESCE(`t`.`has_video`, FALSE)) AS i3_num_1
+  FROM products AS t
+  WHERE
+    COALESCE(`t`.`on_sale`, FALSE) AND COALESCE(`t`.`featured`, FALSE)
+  GROUP BY
+    `t`.`merchant_id`
+), pop3 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i8_den_0,
+    COUNTIF(
+      COALESCE(
+        (
+          UNIX_MICROS(
+            CASE
+              WHEN `t`.`responded_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+              THEN `t`.`responded_at`
+            END
+          ) - UNIX_MICROS(`t`.`received_at`)
+        ) <= 86400000000,
+        FALSE
+      )
+    ) AS i8_num_1
+  FROM inquiries AS t
+  WHERE
+    `t`.`received_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`received_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`received_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`received_at` <= CAST('2024-06-01 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), pop4 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i9_den_0,
+    COUNTIF(
+      COALESCE(
+        (
+          UNIX_MICROS(
+            CASE
+              WHEN `t`.`first_response_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+              THEN `t`.`first_response_at`
+            END
+          ) - UNIX_MICROS(`t`.`started_at`)
+        ) <= 180000000,
+        FALSE
+      )
+    ) AS i9_num_1
+  FROM im_sessions AS t
+  WHERE
+    `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND MOD(
+      MOD(UNIX_MICROS(`t`.`started_at`) + 28800000000, 86400000000) + 86400000000,
+      86400000000
+    ) >= 32400000000
+    AND MOD(
+      MOD(UNIX_MICROS(`t`.`started_at`) + 28800000000, 86400000000) + 86400000000,
+      86400000000
+    ) < 75600000000
+  GROUP BY
+    `t`.`merchant_id`
+), pop5 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNTIF(
+      NOT (
+        NOT (
+          COALESCE(`t`.`answered`, FALSE)
+        )
+        AND COALESCE(`t`.`ring_seconds` <= CAST(3.0 AS FLOAT64), FALSE)
+      )
+    ) AS i10_den_0,
+    COUNTIF(
+      NOT (
+        NOT (
+          COALESCE(`t`.`answered`, FALSE)
+        )
+        AND COALESCE(`t`.`ring_seconds` <= CAST(3.0 AS FLOAT64), FALSE)
+      )
+      AND COALESCE(`t`.`answered`, FALSE)
+    ) AS i10_num_1
+  FROM calls AS t
+  WHERE
+    `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND MOD(
+      MOD(UNIX_MICROS(`t`.`started_at`) + 28800000000, 86400000000) + 86400000000,
+      86400000000
+    ) >= 28800000000
+    AND MOD(
+      MOD(UNIX_MICROS(`t`.`started_at`) + 28800000000, 86400000000) + 86400000000,
+      86400000000
+    ) < 82800000000
+  GROUP BY
+    `t`.`merchant_id`
+), pop6 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i11_den_0,
+    COUNTIF(
+      COALESCE(
+        `t`.`order_id` IN (
+          SELECT
+            `r1`.`order_id`
+          FROM after_sales AS r1
+          WHERE
+            `r1`.`requested_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            AND COALESCE(`r1`.`reason` = 'quality', FALSE)
+        ),
+        FALSE
+      )
+    ) AS i11_num_1,
+    COUNT(*) AS i17_n_2
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), pop7 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i12_den_0,
+    COUNTIF(
+      COALESCE(
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`shipped_at`
+          END
+        ) <= COALESCE(
+          UNIX_MICROS(`t`.`promised_ship_by`),
+          (
+            UNIX_MICROS(`t`.`paid_at`) + 172800000000
+          )
+        ),
+        FALSE
+      )
+    ) AS i12_num_1
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND COALESCE(
+      COALESCE(
+        UNIX_MICROS(`t`.`promised_ship_by`),
+        (
+          UNIX_MICROS(`t`.`paid_at`) + 172800000000
+        )
+      ) < 1717344000000000,
+      FALSE
+    )
+  GROUP BY
+    `t`.`merchant_id`
+), pop8 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    SUM(
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`completed_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`completed_at`
+          END
+        ) - UNIX_MICROS(`t`.`requested_at`)
+      )
+    ) AS i13_sum_0,
+    COUNT(
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`completed_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`completed_at`
+          END
+        ) - UNIX_MICROS(`t`.`requested_at`)
+      )
+    ) AS i13_n_1
+  FROM after_sales AS t
+  WHERE
+    `t`.`requested_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`completed_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`completed_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`completed_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), pop9 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i14_n_0
+  FROM content AS t
+  WHERE
+    `t`.`approved_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`approved_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`approved_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`approved_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND COALESCE(`t`.`kind` = 'qa', FALSE)
+  GROUP BY
+    `t`.`merchant_id`
+), pop10 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i15_n_0
+  FROM content AS t
+  WHERE
+    `t`.`approved_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`approved_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`approved_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`approved_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND COALESCE(`t`.`kind` = 'video', FALSE)
+  GROUP BY
+    `t`.`merchant_id`
+), pop11 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    SUM((
+      `t`.`amount` - `t`.`refunded_amount`
+    )) AS i16_sum_0,
+    COUNT((
+      `t`.`amount` - `t`.`refunded_amount`
+    )) AS i16_c_1
+  FROM boost_purchases AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` >= CAST('2024-03-04 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), lw2_in AS (
+  SELECT
+    `x`.`merchant_id` AS merchant_id,
+    MIN(`x`.`remaining`) AS low,
+    COUNT(*) AS n
+  FROM risk_points AS x
+  WHERE
+    `x`.`recorded_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `x`.`recorded_at` > CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `x`.`recorded_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `x`.`merchant_id`
+), lw2_latest AS (
+  SELECT
+    `y`.`merchant_id` AS merchant_id,
+    MAX(`y`.`recorded_at`) AS latest
+  FROM risk_points AS y
+  WHERE
+    `y`.`recorded_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `y`.`recorded_at` <= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `y`.`merchant_id`
+), lw2_at AS (
+  SELECT
+    `z`.`merchant_id` AS merchant_id,
+    MIN(`z`.`remaining`) AS low
+  FROM risk_points AS z
+  JOIN lw2_latest AS l
+    ON `l`.`merchant_id` = `z`.`merchant_id` AND `z`.`recorded_at` = `l`.`latest`
+  WHERE
+    `z`.`recorded_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `z`.`merchant_id`
+), s1 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN COALESCE(`pop1`.`i0_den_0`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop1`.`i0_num_1`, 0) AS FLOAT64) / COALESCE(`pop1`.`i0_den_0`, 0),
+        9
+      )
+    END AS `ind.share_3star.value`,
+    CASE
+      WHEN COALESCE(`pop1`.`i1_den_2`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop1`.`i1_num_3`, 0) AS FLOAT64) / COALESCE(`pop1`.`i1_den_2`, 0),
+        9
+      )
+    END AS `ind.share_4star.value`,
+    CASE
+      WHEN COALESCE(`pop1`.`i2_den_4`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop1`.`i2_num_5`, 0) AS FLOAT64) / COALESCE(`pop1`.`i2_den_4`, 0),
+        9
+      )
+    END AS `ind.share_5star.value`,
+    CASE
+      WHEN COALESCE(`pop2`.`i3_den_0`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop2`.`i3_num_1`, 0) AS FLOAT64) / COALESCE(`pop2`.`i3_den_0`, 0),
+        9
+      )
+    END AS `ind.featured_video_coverage.value`,
+    `b`.`m.identity_verified` AS `ind.identity_verified.value`,
+    `b`.`m.strength_verified` AS `ind.strength_verified.value`,
+    CASE
+      WHEN COALESCE(`pop1`.`i6_den_6`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop1`.`i6_num_7`, 0) AS FLOAT64) / COALESCE(`pop1`.`i6_den_6`, 0),
+        9
+      )
+    END AS `ind.assured_share.value`,
+    ROUND(
+      CAST(1717344000000000 - UNIX_MICROS(`b`.`m.opened_at`) AS FLOAT64) / CAST(31557600000000.0 AS FLOAT64),
+      9
+    ) AS `ind.shop_age.value`,
+    CASE
+      WHEN COALESCE(`pop3`.`i8_den_0`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop3`.`i8_num_1`, 0) AS FLOAT64) / COALESCE(`pop3`.`i8_den_0`, 0),
+        9
+      )
+    END AS `ind.inquiry_24h_rate.value`,
+    CASE
+      WHEN COALESCE(`pop4`.`i9_den_0`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop4`.`i9_num_1`, 0) AS FLOAT64) / COALESCE(`pop4`.`i9_den_0`, 0),
+        9
+      )
+    END AS `ind.im_3min_rate.value`,
+    CASE
+      WHEN COALESCE(`pop5`.`i10_den_0`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop5`.`i10_num_1`, 0) AS FLOAT64) / COALESCE(`pop5`.`i10_den_0`, 0),
+        9
+      )
+    END AS `ind.phone_answer_rate.value`,
+    CASE
+      WHEN COALESCE(`pop6`.`i11_den_0`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop6`.`i11_num_1`, 0) AS FLOAT64) / COALESCE(`pop6`.`i11_den_0`, 0),
+        9
+      )
+    END AS `ind.quality_refund_rate.value`,
+    CASE
+      WHEN COALESCE(`pop7`.`i12_den_0`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop7`.`i12_num_1`, 0) AS FLOAT64) / COALESCE(`pop7`.`i12_den_0`, 0),
+        9
+      )
+    END AS `ind.ship_fulfillment_rate.value`,
+    CASE
+      WHEN COALESCE(`pop8`.`i13_n_1`, 0) > 0
+      THEN ROUND(
+        CAST(`pop8`.`i13_sum_0` AS FLOAT64) / `pop8`.`i13_n_1` / CAST(3600000000.0 AS FLOAT64),
+        9
+      )
+    END AS `ind.avg_refund_hours.value`,
+    COALESCE(`pop9`.`i14_n_0`, 0) AS `ind.qa_active.value`,
+    COALESCE(`pop10`.`i15_n_0`, 0) AS `ind.video_active.value`,
+    ROUND(COALESCE(`pop11`.`i16_sum_0`, 0), 9) AS `ind.boost_amount.value`,
+    COALESCE(`pop6`.`i17_n_2`, 0) AS `ind.trade_orders.value`,
+    CASE
+      WHEN COALESCE(`pop1`.`i18_den_8`, 0) > 0
+      THEN ROUND(
+        CAST(COALESCE(`pop1`.`i18_num_9`, 0) AS FLOAT64) / COALESCE(`pop1`.`i18_den_8`, 0),
+        9
+      )
+    END AS `ind.duplicate_severity.value`,
+    CASE
+      WHEN `lw2_in`.`low` IS NULL
+      THEN COALESCE(`lw2_at`.`low`, CAST(12.0 AS FLOAT64))
+      ELSE CASE
+        WHEN COALESCE(`lw2_at`.`low`, CAST(12.0 AS FLOAT64)) IS NULL
+        THEN `lw2_in`.`low`
+        ELSE CASE
+          WHEN COALESCE(`lw2_at`.`low`, CAST(12.0 AS FLOAT64)) < `lw2_in`.`low`
+          THEN COALESCE(`lw2_at`.`low`, CAST(12.0 AS FLOAT64))
+          ELSE `lw2_in`.`low`
+        END
+      END
+    END AS `val.lowest_risk_points`
+  FROM m AS b
+  LEFT JOIN pop1
+    ON `pop1`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop2
+    ON `pop2`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop3
+    ON `pop3`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop4
+    ON `pop4`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop5
+    ON `pop5`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop6
+    ON `pop6`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop7
+    ON `pop7`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop8
+    ON `pop8`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop9
+    ON `pop9`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop10
+    ON `pop10`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop11
+    ON `pop11`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN lw2_in
+    ON `lw2_in`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN lw2_at
+    ON `lw2_at`.`merchant_id` = `b`.`merchant_id`
+), s2 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN `b`.`ind.share_3star.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CASE
+          WHEN `b`.`ind.share_3star.value` <= CAST(0.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64)
+          WHEN `b`.`ind.share_3star.value` <= CAST(1.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64) + (
+            `b`.`ind.share_3star.value` - CAST(0.0 AS FLOAT64)
+          ) / CAST(1.0 AS FLOAT64) * CAST(10.0 AS FLOAT64)
+          ELSE CAST(10.0 AS FLOAT64)
+        END,
+        9
+      )
+    END AS `ind.share_3star.score`,
+    CASE
+      WHEN `b`.`ind.share_4star.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CASE
+          WHEN `b`.`ind.share_4star.value` <= CAST(0.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64)
+          WHEN `b`.`ind.share_4star.value` <= CAST(1.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64) + (
+            `b`.`ind.share_4star.value` - CAST(0.0 AS FLOAT64)
+          ) / CAST(1.0 AS FLOAT64) * CAST(10.0 AS FLOAT64)
+          ELSE CAST(10.0 AS FLOAT64)
+        END,
+        9
+      )
+    END AS `ind.share_4star.score`,
+    CASE
+      WHEN `b`.`ind.share_5star.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CASE
+          WHEN `b`.`ind.share_5star.value` <= CAST(0.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64)
+          WHEN `b`.`ind.share_5star.value` <= CAST(1.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64) + (
+            `b`.`ind.share_5star.value` - CAST(0.0 AS FLOAT64)
+          ) / CAST(1.0 AS FLOAT64) * CAST(10.0 AS FLOAT64)
+          ELSE CAST(10.0 AS FLOAT64)
+        END,
+        9
+      )
+    END AS `ind.share_5star.score`,
+    CASE
+      WHEN `b`.`ind.featured_video_coverage.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CASE
+          WHEN `b`.`ind.featured_video_coverage.value` <= CAST(0.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64)
+          WHEN `b`.`ind.featured_video_coverage.value` <= CAST(1.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64) + (
+            `b`.`ind.featured_video_coverage.value` - CAST(0.0 AS FLOAT64)
+          ) / CAST(1.0 AS FLOAT64) * CAST(10.0 AS FLOAT64)
+          ELSE CAST(10.0 AS FLOAT64)
+        END,
+        9
+      )
+    END AS `ind.featured_video_coverage.score`,
+    CASE
+      WHEN `b`.`ind.identity_verified.value` IS NULL
+      THEN NULL
+      ELSE ROUND(
+        CASE
+          WHEN CASE
+            WHEN `b`.`ind.identity_verified.value`
+            THEN CAST(1.0 AS FLOAT64)
+            ELSE CAST(0.0 AS FLOAT64)
+          END <= CAST(0.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64)
+          WHEN CASE
+            WHEN `b`.`ind.identity_verified.value`
+            THEN CAST(1.0 AS FLOAT64)
+            ELSE CAST(0.0 AS FLOAT64)
+          END <= CAST(1.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64) + (
+            CASE
+              WHEN `b`.`ind.identity_verified.value`
+              THEN CAST(1.0 AS FLOAT64)
+              ELSE CAST(0.0 AS FLOAT64)
+            END - CAST(0.0 AS FLOAT64)
+          ) / CAST(1.0 AS FLOAT64) * CAST(10.0 AS FLOAT64)
+          ELSE CAST(10.0 AS FLOAT64)
+        END,
+        9
+      )
+    END AS `ind.identity_verified.score`,
+    CASE
+      WHEN `b`.`ind.strength_verified.value` IS NULL
+      THEN NULL
+      ELSE ROUND(
+        CASE
+          WHEN CASE
+            WHEN `b`.`ind.strength_verified.value`
+            THEN CAST(1.0 AS FLOAT64)
+            ELSE CAST(0.0 AS FLOAT64)
+          END <= CAST(0.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64)
+          WHEN CASE
+            WHEN `b`.`ind.strength_verified.value`
+            THEN CAST(1.0 AS FLOAT64)
+            ELSE CAST(0.0 AS FLOAT64)
+          END <= CAST(1.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64) + (
+            CASE
+              WHEN `b`.`ind.strength_verified.value`
+              THEN CAST(1.0 AS FLOAT64)
+              ELSE CAST(0.0 AS FLOAT64)
+            END - CAST(0.0 AS FLOAT64)
+          ) / CAST(1.0 AS FLOAT64) * CAST(10.0 AS FLOAT64)
+          ELSE CAST(10.0 AS FLOAT64)
+        END,
+        9
+      )
+    END AS `ind.strength_verified.score`,
+    CASE
+      WHEN `b`.`ind.assured_share.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CASE
+          WHEN `b`.`ind.assured_share.value` <= CAST(0.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64)
+          WHEN `b`.`ind.assured_share.value` <= CAST(1.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64) + (
+            `b`.`ind.assured_share.value` - CAST(0.0 AS FLOAT64)
+          ) / CAST(1.0 AS FLOAT64) * CAST(10.0 AS FLOAT64)
+          ELSE CAST(10.0 AS FLOAT64)
+        END,
+        9
+      )
+    END AS `ind.assured_share.score`,
+    CASE
+      WHEN `b`.`ind.shop_age.value` IS NULL
+      THEN NULL
+      ELSE ROUND(
+        CASE
+          WHEN `b`.`ind.shop_age.value` <= CAST(0.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64)
+          WHEN `b`.`ind.shop_age.value` <= CAST(1.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64) + (
+            `b`.`ind.shop_age.value` - CAST(0.0 AS FLOAT64)
+          ) / CAST(1.0 AS FLOAT64) * CAST(4.0 AS FLOAT64)
+          WHEN `b`.`ind.shop_age.value` <= CAST(3.0 AS FLOAT64)
+          THEN CAST(4.0 AS FLOAT64) + (
+            `b`.`ind.shop_age.value` - CAST(1.0 AS FLOAT64)
+          ) / CAST(2.0 AS FLOAT64) * CAST(4.0 AS FLOAT64)
+          WHEN `b`.`ind.shop_age.value` <= CAST(5.0 AS FLOAT64)
+          THEN CAST(8.0 AS FLOAT64) + (
+            `b`.`ind.shop_age.value` - CAST(3.0 AS FLOAT64)
+          ) / CAST(2.0 AS FLOAT64) * CAST(2.0 AS FLOAT64)
+          ELSE CAST(10.0 AS FLOAT64)
+        END,
+        9
+      )
+    END AS `ind.shop_age.score`,
+    CASE
+      WHEN `b`.`ind.inquiry_24h_rate.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CAST(10.0 AS FLOAT64) * R9(
+          CUME_DIST() OVER (
+            PARTITION BY `b`.`m.category`, `b`.`is_open` AND NOT `b`.`ind.inquiry_24h_rate.value` IS NULL
+            ORDER BY `b`.`ind.inquiry_24h_rate.value` ASC NULLS LAST
+          )
+        ),
+        9
+      )
+    END AS `ind.inquiry_24h_rate.score`,
+    CASE
+      WHEN `b`.`ind.im_3min_rate.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CAST(10.0 AS FLOAT64) * R9(
+          CUME_DIST() OVER (
+            PARTITION BY `b`.`m.category`, `b`.`is_open` AND NOT `b`.`ind.im_3min_rate.value` IS NULL
+            ORDER BY `b`.`ind.im_3min_rate.value` ASC NULLS LAST
+          )
+        ),
+        9
+      )
+    END AS `ind.im_3min_rate.score`,
+    CASE
+      WHEN `b`.`ind.phone_answer_rate.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CAST(10.0 AS FLOAT64) * R9(
+          CUME_DIST() OVER (
+            PARTITION BY `b`.`m.category`, `b`.`is_open` AND NOT `b`.`ind.phone_answer_rate.value` IS NULL
+            ORDER BY `b`.`ind.phone_answer_rate.value` ASC NULLS LAST
+          )
+        ),
+        9
+      )
+    END AS `ind.phone_answer_rate.score`,
+    CASE
+      WHEN `b`.`ind.quality_refund_rate.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CAST(10.0 AS FLOAT64) * R9(
+          CUME_DIST() OVER (
+            PARTITION BY `b`.`m.category`, `b`.`is_open` AND NOT `b`.`ind.quality_refund_rate.value` IS NULL
+            ORDER BY `b`.`ind.quality_refund_rate.value` DESC
+          )
+        ),
+        9
+      )
+    END AS `ind.quality_refund_rate.score`,
+    CASE
+      WHEN `b`.`ind.ship_fulfillment_rate.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CAST(10.0 AS FLOAT64) * R9(
+          CUME_DIST() OVER (
+            PARTITION BY `b`.`m.category`, `b`.`is_open` AND NOT `b`.`ind.ship_fulfillment_rate.value` IS NULL
+            ORDER BY `b`.`ind.ship_fulfillment_rate.value` ASC NULLS LAST
+          )
+        ),
+        9
+      )
+    END AS `ind.ship_fulfillment_rate.score`,
+    CASE
+      WHEN `b`.`ind.avg_refund_hours.value` IS NULL
+      THEN CAST(4.0 AS FLOAT64)
+      ELSE ROUND(
+        CAST(10.0 AS FLOAT64) * R9(
+          CUME_DIST() OVER (
+            PARTITION BY `b`.`m.category`, `b`.`is_open` AND NOT `b`.`ind.avg_refund_hours.value` IS NULL
+            ORDER BY `b`.`ind.avg_refund_hours.value` DESC
+          )
+        ),
+        9
+      )
+    END AS `ind.avg_refund_hours.score`,
+    CASE
+      WHEN `b`.`ind.qa_active.value` IS NULL
+      THEN NULL
+      ELSE CASE
+        WHEN `b`.`ind.qa_active.value` <= CAST(0.0 AS FLOAT64)
+        THEN CAST(0.0 AS FLOAT64)
+        ELSE ROUND(
+          CAST(10.0 AS FLOAT64) * R9(
+            CUME_DIST() OVER (
+              PARTITION BY `b`.`is_open` AND NOT `b`.`ind.qa_active.value` IS NULL
+              ORDER BY `b`.`ind.qa_active.value` ASC NULLS LAST
+            )
+          ),
+          9
+        )
+      END
+    END AS `ind.qa_active.score`,
+    CASE
+      WHEN `b`.`ind.video_active.value` IS NULL
+      THEN NULL
+      ELSE CASE
+        WHEN `b`.`ind.video_active.value` <= CAST(0.0 AS FLOAT64)
+        THEN CAST(0.0 AS FLOAT64)
+        ELSE ROUND(
+          CAST(10.0 AS FLOAT64) * R9(
+            CUME_DIST() OVER (
+              PARTITION BY `b`.`is_open` AND NOT `b`.`ind.video_active.value` IS NULL
+              ORDER BY `b`.`ind.video_active.value` ASC NULLS LAST
+            )
+          ),
+          9
+        )
+      END
+    END AS `ind.video_active.score`,
+    CASE
+      WHEN `b`.`ind.boost_amount.value` IS NULL
+      THEN NULL
+      ELSE CASE
+        WHEN `b`.`ind.boost_amount.value` <= CAST(0.0 AS FLOAT64)
+        THEN CAST(0.0 AS FLOAT64)
+        ELSE ROUND(
+          CAST(10.0 AS FLOAT64) * R9(
+            CUME_DIST() OVER (
+              PARTITION BY `b`.`is_open` AND NOT `b`.`ind.boost_amount.value` IS NULL
+              ORDER BY `b`.`ind.boost_amount.value` ASC NULLS LAST
+            )
+          ),
+          9
+        )
+      END
+    END AS `ind.boost_amount.score`,
+    CASE
+      WHEN `b`.`ind.trade_orders.value` IS NULL
+      THEN NULL
+      ELSE CASE
+        WHEN `b`.`ind.trade_orders.value` <= CAST(0.0 AS FLOAT64)
+        THEN CAST(0.0 AS FLOAT64)
+        ELSE ROUND(
+          CAST(10.0 AS FLOAT64) * R9(
+            CUME_DIST() OVER (
+              PARTITION BY `b`.`is_open` AND NOT `b`.`ind.trade_orders.value` IS NULL
+              ORDER BY `b`.`ind.trade_orders.value` ASC NULLS LAST
+            )
+          ),
+          9
+        )
+      END
+    END AS `ind.trade_orders.score`,
+    CASE
+      WHEN `b`.`ind.duplicate_severity.value` IS NULL
+      THEN CAST(0.0 AS FLOAT64)
+      ELSE ROUND(
+        CASE
+          WHEN `b`.`ind.duplicate_severity.value` <= CAST(0.0 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64)
+          WHEN `b`.`ind.duplicate_severity.value` <= CAST(0.05 AS FLOAT64)
+          THEN CAST(0.0 AS FLOAT64) + (
+            `b`.`ind.duplicate_severity.value` - CAST(0.0 AS FLOAT64)
+          ) / CAST(0.05 AS FLOAT64) * CAST(0.5 AS FLOAT64)
+          WHEN `b`.`ind.duplicate_severity.value` <= CAST(0.2 AS FLOAT64)
+          THEN CAST(0.5 AS FLOAT64) + (
+            `b`.`ind.duplicate_severity.value` - CAST(0.05 AS FLOAT64)
+          ) / CAST(0.15000000000000002 AS FLOAT64) * CAST(1.5 AS FLOAT64)
+          ELSE CAST(2.0 AS FLOAT64)
+        END,
+        9
+      )
+    END AS `ind.duplicate_severity.score`
+  FROM s1 AS b
+), s3 AS (
+  SELECT
+    b.*,
+    ROUND(
+      CAST(0.0 AS FLOAT64) + CAST(0.2 AS FLOAT64) * `b`.`ind.share_3star.score` + CAST(0.3 AS FLOAT64) * `b`.`ind.share_4star.score` + CAST(0.3 AS FLOAT64) * `b`.`ind.share_5star.score` + CAST(0.2 AS FLOAT64) * `b`.`ind.featured_video_coverage.score`,
+      9
+    ) AS `dim.product_quality`,
+    ROUND(
+      CAST(0.0 AS FLOAT64) + CAST(0.1 AS FLOAT64) * `b`.`ind.identity_verified.score` + CAST(0.1 AS FLOAT64) * `b`.`ind.strength_verified.score` + CAST(0.4 AS FLOAT64) * `b`.`ind.assured_share.score` + CAST(0.4 AS FLOAT64) * `b`.`ind.shop_age.score`,
+      9
+    ) AS `dim.credit`,
+    ROUND(
+      CAST(0.0 AS FLOAT64) + CAST(0.4 AS FLOAT64) * `b`.`ind.inquiry_24h_rate.score` + CAST(0.4 AS FLOAT64) * `b`.`ind.im_3min_rate.score` + CAST(0.2 AS FLOAT64) * `b`.`ind.phone_answer_rate.score`,
+      9
+    ) AS `dim.inquiry`,
+    ROUND(
+      CAST(0.0 AS FLOAT64) + CAST(0.4 AS FLOAT64) * `b`.`ind.quality_refund_rate.score` + CAST(0.4 AS FLOAT64) * `b`.`ind.ship_fulfillment_rate.score` + CAST(0.2 AS FLOAT64) * `b`.`ind.avg_refund_hours.score`,
+      9
+    ) AS `dim.after_sales`,
+    CASE
+      WHEN (
+        CAST(0.0 AS FLOAT64) + CASE
+          WHEN NOT `b`.`ind.qa_active.score` IS NULL
+          THEN CAST(1.0 AS FLOAT64)
+          ELSE CAST(0.0 AS FLOAT64)
+        END + CASE
+          WHEN NOT `b`.`ind.video_active.score` IS NULL
+          THEN CAST(1.0 AS FLOAT64)
+          ELSE CAST(0.0 AS FLOAT64)
+        END + CASE
+          WHEN NOT `b`.`ind.boost_amount.score` IS NULL
+          THEN CAST(1.0 AS FLOAT64)
+          ELSE CAST(0.0 AS FLOAT64)
+        END
+      ) > CAST(0.0 AS FLOAT64)
+      THEN ROUND(
+        CAST(0.0 AS FLOAT64) + COALESCE(
+          (
+            CAST(1.0 AS FLOAT64) / (
+              CAST(0.0 AS FLOAT64) + CASE
+                WHEN NOT `b`.`ind.qa_active.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END + CASE
+                WHEN NOT `b`.`ind.video_active.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END + CASE
+                WHEN NOT `b`.`ind.boost_amount.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END
+            )
+          ) * `b`.`ind.qa_active.score`,
+          CAST(0.0 AS FLOAT64)
+        ) + COALESCE(
+          (
+            CAST(1.0 AS FLOAT64) / (
+              CAST(0.0 AS FLOAT64) + CASE
+                WHEN NOT `b`.`ind.qa_active.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END + CASE
+                WHEN NOT `b`.`ind.video_active.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END + CASE
+                WHEN NOT `b`.`ind.boost_amount.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END
+            )
+          ) * `b`.`ind.video_active.score`,
+          CAST(0.0 AS FLOAT64)
+        ) + COALESCE(
+          (
+            CAST(1.0 AS FLOAT64) / (
+              CAST(0.0 AS FLOAT64) + CASE
+                WHEN NOT `b`.`ind.qa_active.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END + CASE
+                WHEN NOT `b`.`ind.video_active.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END + CASE
+                WHEN NOT `b`.`ind.boost_amount.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END
+            )
+          ) * `b`.`ind.boost_amount.score`,
+          CAST(0.0 AS FLOAT64)
+        ),
+        9
+      )
+    END AS `dim.engagement`,
+    CASE
+      WHEN (
+        CAST(0.0 AS FLOAT64) + CASE
+          WHEN NOT `b`.`ind.trade_orders.score` IS NULL
+          THEN CAST(1.0 AS FLOAT64)
+          ELSE CAST(0.0 AS FLOAT64)
+        END
+      ) > CAST(0.0 AS FLOAT64)
+      THEN ROUND(
+        CAST(0.0 AS FLOAT64) + COALESCE(
+          (
+            CAST(1.0 AS FLOAT64) / (
+              CAST(0.0 AS FLOAT64) + CASE
+                WHEN NOT `b`.`ind.trade_orders.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END
+            )
+          ) * `b`.`ind.trade_orders.score`,
+          CAST(0.0 AS FLOAT64)
+        ),
+        9
+      )
+    END AS `dim.scale`,
+    CASE
+      WHEN (
+        CAST(0.0 AS FLOAT64) + CASE
+          WHEN NOT `b`.`ind.duplicate_severity.score` IS NULL
+          THEN CAST(1.0 AS FLOAT64)
+          ELSE CAST(0.0 AS FLOAT64)
+        END
+      ) > CAST(0.0 AS FLOAT64)
+      THEN ROUND(
+        CAST(0.0 AS FLOAT64) + COALESCE(
+          (
+            CAST(1.0 AS FLOAT64) / (
+              CAST(0.0 AS FLOAT64) + CASE
+                WHEN NOT `b`.`ind.duplicate_severity.score` IS NULL
+                THEN CAST(1.0 AS FLOAT64)
+                ELSE CAST(0.0 AS FLOAT64)
+              END
+            )
+          ) * `b`.`ind.duplicate_severity.score`,
+          CAST(0.0 AS FLOAT64)
+        ),
+        9
+      )
+    END AS `dim.duplicates`
+  FROM s2 AS b
+), v_service_operations_ AS (
+  SELECT
+    b.*,
+    ROUND(
+      (
+        CAST((
+          CAST(8.0 AS FLOAT64) * (
+            CAST(0.0 AS FLOAT64) + CAST(0.3 AS FLOAT64) * `b`.`dim.product_quality` + CAST(0.2 AS FLOAT64) * `b`.`dim.credit` + CAST(0.3 AS FLOAT64) * `b`.`dim.inquiry` + CAST(0.2 AS FLOAT64) * `b`.`dim.after_sales`
+          )
+        ) AS FLOAT64) / CAST(10.0 AS FLOAT64)
+      ),
+      9
+    ) AS `val.service_operations`
+  FROM s3 AS b
+), v_effect_operations_ AS (
+  SELECT
+    b.*,
+    ROUND(
+      (
+        CAST((
+          CAST(2.0 AS FLOAT64) * (
+            CAST(0.0 AS FLOAT64) + CAST(0.6 AS FLOAT64) * `b`.`dim.engagement` + CAST(0.4 AS FLOAT64) * `b`.`dim.scale`
+          )
+        ) AS FLOAT64) / CAST(10.0 AS FLOAT64)
+      ),
+      9
+    ) AS `val.effect_operations`
+  FROM v_service_operations_ AS b
+), s4 AS (
+  SELECT
+    b.*,
+    ROUND(
+      (
+        (
+          `b`.`val.service_operations` + `b`.`val.effect_operations`
+        ) - `b`.`dim.duplicates`
+      ),
+      9
+    ) AS `raw_score`
+  FROM v_effect_operations_ AS b
+), s5 AS (
+  SELECT
+    b.*,
+    ROUND(
+      CASE
+        WHEN `b`.`raw_score` < -CAST(2.0 AS FLOAT64)
+        THEN -CAST(2.0 AS FLOAT64)
+        WHEN `b`.`raw_score` > CAST(10.0 AS FLOAT64)
+        THEN CAST(10.0 AS FLOAT64)
+        ELSE `b`.`raw_score`
+      END,
+      9
+    ) AS `score`
+  FROM s4 AS b
+), o_store_rank_ AS (
+  SELECT
+    b.*,
+    ROUND(
+      CASE
+        WHEN `b`.`is_open` AND NOT `b`.`score` IS NULL
+        THEN R9(
+          CUME_DIST() OVER (
+            PARTITION BY `b`.`is_open` AND NOT `b`.`score` IS NULL
+            ORDER BY `b`.`score` ASC NULLS LAST
+          )
+        )
+      END,
+      9
+    ) AS `out.store_rank`
+  FROM s5 AS b
+), s7 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN NOT `b`.`is_open`
+      THEN 'not_open'
+      WHEN `b`.`score` IS NULL
+      THEN 'unrated'
+      ELSE 'rated'
+    END AS `status`
+  FROM o_store_rank_ AS b
+), s8 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN NOT `b`.`is_open`
+      THEN CAST(NULL AS STRING)
+      WHEN COALESCE(`b`.`out.store_rank` >= CAST(0.95 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`dim.product_quality` >= CAST(7.25 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`dim.credit` >= CAST(0.4 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`ind.inquiry_24h_rate.score` >= CAST(5.0 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`ind.im_3min_rate.score` >= CAST(5.56 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`ind.phone_answer_rate.score` >= CAST(5.0 AS FLOAT64), FALSE)
+      AND (
+        COALESCE(`b`.`dim.duplicates` = CAST(0.0 AS FLOAT64), FALSE)
+        AND COALESCE(`b`.`val.lowest_risk_points` >= CAST(6.0 AS FLOAT64), FALSE)
+      )
+      THEN '5'
+      WHEN COALESCE(`b`.`out.store_rank` >= CAST(0.85 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`dim.product_quality` >= CAST(5.8 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`dim.credit` >= CAST(0.4 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`ind.inquiry_24h_rate.score` >= CAST(2.5 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`ind.im_3min_rate.score` >= CAST(3.33 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`ind.phone_answer_rate.score` >= CAST(2.5 AS FLOAT64), FALSE)
+      AND (
+        COALESCE(`b`.`dim.duplicates` = CAST(0.0 AS FLOAT64), FALSE)
+        AND COALESCE(`b`.`val.lowest_risk_points` >= CAST(6.0 AS FLOAT64), FALSE)
+      )
+      THEN '4.5'
+      WHEN COALESCE(`b`.`out.store_rank` >= CAST(0.7 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`dim.product_quality` >= CAST(5.8 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`dim.credit` >= CAST(0.4 AS FLOAT64), FALSE)
+      AND (
+        COALESCE(`b`.`dim.duplicates` = CAST(0.0 AS FLOAT64), FALSE)
+        AND COALESCE(`b`.`val.lowest_risk_points` >= CAST(6.0 AS FLOAT64), FALSE)
+      )
+      THEN '4'
+      WHEN COALESCE(`b`.`out.store_rank` >= CAST(0.4 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`dim.product_quality` >= CAST(3.6 AS FLOAT64), FALSE)
+      AND COALESCE(`b`.`dim.credit` >= CAST(0.4 AS FLOAT64), FALSE)
+      THEN '3.5'
+      WHEN COALESCE(`b`.`out.store_rank` >= CAST(0.05 AS FLOAT64), FALSE)
+      THEN '3'
+      WHEN TRUE
+      THEN '0'
+    END AS `tier`
+  FROM s7 AS b
+), s9 AS (
+  SELECT
+    b.*,
+    '2024-06-03' AS `as_of_text`
+  FROM s8 AS b
+)
+SELECT
+  `b`.`merchant_id` AS merchant_id,
+  CASE WHEN `b`.`is_open` THEN `b`.`score` END AS score,
+  `b`.`tier` AS tier,
+  `b`.`status` AS status,
+  COALESCE('', '') AS consequences,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.product_quality` END AS `dim.product_quality`,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.credit` END AS `dim.credit`,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.inquiry` END AS `dim.inquiry`,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.after_sales` END AS `dim.after_sales`,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.engagement` END AS `dim.engagement`,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.scale` END AS `dim.scale`,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.duplicates` END AS `dim.duplicates`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.share_3star.value` END AS `ind.share_3star.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.share_3star.score` END AS `ind.share_3star.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.share_4star.value` END AS `ind.share_4star.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.share_4star.score` END AS `ind.share_4star.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.share_5star.value` END AS `ind.share_5star.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.share_5star.score` END AS `ind.share_5star.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.featured_video_coverage.value` END AS `ind.featured_video_coverage.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.featured_video_coverage.score` END AS `ind.featured_video_coverage.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.identity_verified.value` END AS `ind.identity_verified.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.identity_verified.score` END AS `ind.identity_verified.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.strength_verified.value` END AS `ind.strength_verified.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.strength_verified.score` END AS `ind.strength_verified.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.assured_share.value` END AS `ind.assured_share.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.assured_share.score` END AS `ind.assured_share.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.shop_age.value` END AS `ind.shop_age.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.shop_age.score` END AS `ind.shop_age.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.inquiry_24h_rate.value` END AS `ind.inquiry_24h_rate.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.inquiry_24h_rate.score` END AS `ind.inquiry_24h_rate.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.im_3min_rate.value` END AS `ind.im_3min_rate.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.im_3min_rate.score` END AS `ind.im_3min_rate.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.phone_answer_rate.value` END AS `ind.phone_answer_rate.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.phone_answer_rate.score` END AS `ind.phone_answer_rate.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.quality_refund_rate.value` END AS `ind.quality_refund_rate.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.quality_refund_rate.score` END AS `ind.quality_refund_rate.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.ship_fulfillment_rate.value` END AS `ind.ship_fulfillment_rate.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.ship_fulfillment_rate.score` END AS `ind.ship_fulfillment_rate.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.avg_refund_hours.value` END AS `ind.avg_refund_hours.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.avg_refund_hours.score` END AS `ind.avg_refund_hours.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.qa_active.value` END AS `ind.qa_active.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.qa_active.score` END AS `ind.qa_active.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.video_active.value` END AS `ind.video_active.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.video_active.score` END AS `ind.video_active.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.boost_amount.value` END AS `ind.boost_amount.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.boost_amount.score` END AS `ind.boost_amount.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.trade_orders.value` END AS `ind.trade_orders.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.trade_orders.score` END AS `ind.trade_orders.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.duplicate_severity.value` END AS `ind.duplicate_severity.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.duplicate_severity.score` END AS `ind.duplicate_severity.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`out.store_rank` END AS `store_rank`,
+  CASE WHEN `b`.`is_open` THEN `b`.`raw_score` END AS raw_score
+FROM s9 AS b
+ORDER BY
+  `b`.`merchant_id`;

@@ -1,0 +1,1185 @@
+CREATE OR REPLACE TEMPORARY FUNCTION R9(x DOUBLE) RETURNS DOUBLE RETURN CASE WHEN abs(x) >= 1e15 THEN x WHEN abs(abs(x) * 1e9 - floor(abs(x) * 1e9) - 0.5) < 1e-7 + abs(x) * 1e-6 THEN CAST(CAST(CAST(x AS STRING) AS DECIMAL(38, 9)) AS DOUBLE) ELSE round(x, 9) END;
+WITH m AS (
+  SELECT
+    `e`.`merchant_id` AS `m.merchant_id`,
+    `e`.`opened_at` AS `m.opened_at`,
+    `e`.`region` AS `m.region`,
+    `e`.`category` AS `m.category`,
+    `e`.`identity_verified` AS `m.identity_verified`,
+    `e`.`strength_verified` AS `m.strength_verified`,
+    `e`.`merchant_id` AS merchant_id,
+    `e`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP) AS is_open
+  FROM merchants AS e
+), pop1 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i0_den_0,
+    COUNT(*) FILTER(WHERE
+      COALESCE(
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`shipped_at`
+          END
+        ) <= UNIX_MICROS(`t`.`promised_ship_by`),
+        FALSE
+      )
+      AND COALESCE(
+        (
+          UNIX_MICROS(
+            CASE
+              WHEN `t`.`first_scan_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+              THEN `t`.`first_scan_at`
+            END
+          ) - UNIX_MICROS(`t`.`promised_ship_by`)
+        ) <= 7200000000,
+        FALSE
+      )) AS i0_num_1
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`promised_ship_by` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), pop2 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) FILTER(WHERE
+      NOT (
+        NOT (
+          COALESCE(
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`delivered_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`delivered_at`
+              END
+            ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
+            FALSE
+          )
+        )
+        AND COALESCE(`t`.`delivery_exception`, FALSE)
+      )) AS i1_den_0,
+    COUNT(*) FILTER(WHERE
+      NOT (
+        NOT (
+          COALESCE(
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`delivered_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`delivered_at`
+              END
+            ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
+            FALSE
+          )
+        )
+        AND COALESCE(`t`.`delivery_exception`, FALSE)
+      )
+      AND COALESCE(
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`delivered_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`delivered_at`
+          END
+        ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
+        FALSE
+      )) AS i1_num_1
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`promised_deliver_by` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_deliver_by` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_deliver_by` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), pop3 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i2_den_0,
+    COUNT(*) FILTER(WHERE
+      COALESCE(
+        `t`.`order_id` IN (
+          SELECT
+            `r1`.`order_id`
+          FROM after_sales AS r1
+          WHERE
+            `r1`.`requested_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            AND COALESCE(`r1`.`kind` = 'return_refund', FALSE)
+        ),
+        FALSE
+      )
+      OR COALESCE(
+        `t`.`order_id` IN (
+          SELECT
+            `r2`.`order_id`
+          FROM disputes AS r2
+          WHERE
+            `r2`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+        ),
+        FALSE
+      )) AS i2_num_1
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), pop4 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS d3_0
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`promised_ship_by` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMP)
+    AND (
+      NOT UNIX_MICROS(
+        CASE
+          WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`shipped_at`
+        END
+      ) IS NULL
+      AND NOT (
+        COALESCE(
+          (
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`first_scan_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`first_scan_at`
+              END
+            ) - UNIX_MICROS(`t`.`promised_ship_by`)
+          ) <= 7200000000,
+          FALSE
+        )
+      )
+    )
+  GROUP BY
+    `t`.`merchant_id`
+), pop5 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS d4_0
+  FROM disputes AS t
+  WHERE
+    `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND (
+      COALESCE(
+        (
+          UNIX_MICROS(
+            CASE
+              WHEN `t`.`responded_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+              THEN `t`.`responded_at`
+            END
+          ) - UNIX_MICROS(`t`.`opened_at`)
+        ) > 172800000000,
+        FALSE
+      )
+      OR (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`responded_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`responded_at`
+          END
+        ) IS NULL
+        AND COALESCE((
+          1717344000000000 - UNIX_MICROS(`t`.`opened_at`)
+        ) > 172800000000, FALSE)
+      )
+    )
+  GROUP BY
+    `t`.`merchant_id`
+), pop6 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS d5_0
+  FROM disputes AS t
+  WHERE
+    `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND (
+      COALESCE(
+        (
+          UNIX_MICROS(
+            CASE
+              WHEN `t`.`solution_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+              THEN `t`.`solution_at`
+            END
+          ) - UNIX_MICROS(`t`.`opened_at`)
+        ) > 259200000000,
+        FALSE
+      )
+      OR (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`solution_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`solution_at`
+          END
+        ) IS NULL
+        AND COALESCE((
+          1717344000000000 - UNIX_MICROS(`t`.`opened_at`)
+        ) > 259200000000, FALSE)
+      )
+    )
+  GROUP BY
+    `t`.`merchant_id`
+), s1 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN COALESCE(`pop1`.`i0_den_0`, 0) > 0
+      THEN R9(CAST(COALESCE(`pop1`.`i0_num_1`, 0) AS DOUBLE) / COALESCE(`pop1`.`i0_den_0`, 0))
+    END AS `ind.on_time_ship_rate.value`,
+    CASE
+      WHEN COALESCE(`pop2`.`i1_den_0`, 0) > 0
+      THEN R9(CAST(COALESCE(`pop2`.`i1_num_1`, 0) AS DOUBLE) / COALESCE(`pop2`.`i1_den_0`, 0))
+    END AS `ind.on_time_delivery_rate.value`,
+    CASE
+      WHEN COALESCE(`pop3`.`i2_den_0`, 0) > 0
+      THEN R9(CAST(COALESCE(`pop3`.`i2_num_1`, 0) AS DOUBLE) / COALESCE(`pop3`.`i2_den_0`, 0))
+    END AS `ind.return_dispute_rate.value`,
+    COALESCE(`pop4`.`d3_0`, 0) AS `ded.invalid_tracking.count`,
+    COALESCE(`pop5`.`d4_0`, 0) AS `ded.late_dispute_response.count`,
+    COALESCE(`pop6`.`d5_0`, 0) AS `ded.late_dispute_solution.count`
+  FROM m AS b
+  LEFT JOIN pop1
+    ON `pop1`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop2
+    ON `pop2`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop3
+    ON `pop3`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop4
+    ON `pop4`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop5
+    ON `pop5`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop6
+    ON `pop6`.`merchant_id` = `b`.`merchant_id`
+), s2 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN `b`.`ind.on_time_ship_rate.value` IS NULL
+      THEN NULL
+      ELSE R9(
+        CASE
+          WHEN `b`.`ind.on_time_ship_rate.value` <= CAST(0.8 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE)
+          WHEN `b`.`ind.on_time_ship_rate.value` <= CAST(0.95 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE) + (
+            `b`.`ind.on_time_ship_rate.value` - CAST(0.8 AS DOUBLE)
+          ) / CAST(0.1499999999999999 AS DOUBLE) * CAST(4.0 AS DOUBLE)
+          WHEN `b`.`ind.on_time_ship_rate.value` <= CAST(0.99 AS DOUBLE)
+          THEN CAST(4.0 AS DOUBLE) + (
+            `b`.`ind.on_time_ship_rate.value` - CAST(0.95 AS DOUBLE)
+          ) / CAST(0.040000000000000036 AS DOUBLE) * CAST(1.0 AS DOUBLE)
+          ELSE CAST(5.0 AS DOUBLE)
+        END
+      )
+    END AS `ind.on_time_ship_rate.score`,
+    CASE
+      WHEN `b`.`ind.on_time_delivery_rate.value` IS NULL
+      THEN NULL
+      ELSE R9(
+        CASE
+          WHEN `b`.`ind.on_time_delivery_rate.value` <= CAST(0.7 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE)
+          WHEN `b`.`ind.on_time_delivery_rate.value` <= CAST(0.9 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE) + (
+            `b`.`ind.on_time_delivery_rate.value` - CAST(0.7 AS DOUBLE)
+          ) / CAST(0.20000000000000007 AS DOUBLE) * CAST(4.0 AS DOUBLE)
+          WHEN `b`.`ind.on_time_delivery_rate.value` <= CAST(0.97 AS DOUBLE)
+          THEN CAST(4.0 AS DOUBLE) + (
+            `b`.`ind.on_time_delivery_rate.value` - CAST(0.9 AS DOUBLE)
+          ) / CAST(0.06999999999999995 AS DOUBLE) * CAST(1.0 AS DOUBLE)
+          ELSE CAST(5.0 AS DOUBLE)
+        END
+      )
+    END AS `ind.on_time_delivery_rate.score`,
+    CASE
+      WHEN `b`.`ind.return_dispute_rate.value` IS NULL
+      THEN NULL
+      ELSE R9(
+        CASE
+          WHEN `b`.`ind.return_dispute_rate.value` <= CAST(0.01 AS DOUBLE)
+          THEN CAST(5.0 AS DOUBLE)
+          WHEN `b`.`ind.return_dispute_rate.value` <= CAST(0.05 AS DOUBLE)
+          THEN CAST(5.0 AS DOUBLE) + (
+            `b`.`ind.return_dispute_rate.value` - CAST(0.01 AS DOUBLE)
+          ) / CAST(0.04 AS DOUBLE) * -CAST(2.0 AS DOUBLE)
+          WHEN `b`.`ind.return_dispute_rate.value` <= CAST(0.15 AS DOUBLE)
+          THEN CAST(3.0 AS DOUBLE) + (
+            `b`.`ind.return_dispute_rate.value` - CAST(0.05 AS DOUBLE)
+          ) / CAST(0.09999999999999999 AS DOUBLE) * -CAST(3.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      )
+    END AS `ind.return_dispute_rate.score`
+  FROM s1 AS b
+), s3 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN (
+        CAST(0.0 AS DOUBLE) + CASE
+          WHEN NOT `b`.`ind.on_time_ship_rate.score` IS NULL
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      ) > CAST(0.0 AS DOUBLE)
+      THEN R9(
+        CAST(0.0 AS DOUBLE) + COALESCE(
+          (
+            CAST(1.0 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`ind.on_time_ship_rate.score` IS NULL
+                THEN CAST(1.0 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`ind.on_time_ship_rate.score`,
+          CAST(0.0 AS DOUBLE)
+        )
+      )
+    END AS `dim.on_time_shipping`,
+    CASE
+      WHEN (
+        CAST(0.0 AS DOUBLE) + CASE
+          WHEN NOT `b`.`ind.on_time_delivery_rate.score` IS NULL
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      ) > CAST(0.0 AS DOUBLE)
+      THEN R9(
+        CAST(0.0 AS DOUBLE) + COALESCE(
+          (
+            CAST(1.0 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`ind.on_time_delivery_rate.score` IS NULL
+                THEN CAST(1.0 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`ind.on_time_delivery_rate.score`,
+          CAST(0.0 AS DOUBLE)
+        )
+      )
+    END AS `dim.on_time_delivery`,
+    CASE
+      WHEN (
+        CAST(0.0 AS DOUBLE) + CASE
+          WHEN NOT `b`.`ind.return_dispute_rate.score` IS NULL
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      ) > CAST(0.0 AS DOUBLE)
+      THEN R9(
+        CAST(0.0 AS DOUBLE) + COALESCE(
+          (
+            CAST(1.0 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`ind.return_dispute_rate.score` IS NULL
+                THEN CAST(1.0 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`ind.return_dispute_rate.score`,
+          CAST(0.0 AS DOUBLE)
+        )
+      )
+    END AS `dim.returns_disputes`
+  FROM s2 AS b
+), s4 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN (
+        CAST(0.0 AS DOUBLE) + CASE
+          WHEN NOT `b`.`dim.on_time_shipping` IS NULL
+          THEN CAST(0.3 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END + CASE
+          WHEN NOT `b`.`dim.on_time_delivery` IS NULL
+          THEN CAST(0.4 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END + CASE
+          WHEN NOT `b`.`dim.returns_disputes` IS NULL
+          THEN CAST(0.3 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      ) > CAST(0.0 AS DOUBLE)
+      THEN R9(
+        CAST(0.0 AS DOUBLE) + COALESCE(
+          (
+            CAST(0.3 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`dim.on_time_shipping` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.on_time_delivery` IS NULL
+                THEN CAST(0.4 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.returns_disputes` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`dim.on_time_shipping`,
+          CAST(0.0 AS DOUBLE)
+        ) + COALESCE(
+          (
+            CAST(0.4 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`dim.on_time_shipping` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.on_time_delivery` IS NULL
+                THEN CAST(0.4 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.returns_disputes` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`dim.on_time_delivery`,
+          CAST(0.0 AS DOUBLE)
+        ) + COALESCE(
+          (
+            CAST(0.3 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`dim.on_time_shipping` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.on_time_delivery` IS NULL
+                THEN CAST(0.4 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.returns_disputes` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`dim.returns_disputes`,
+          CAST(0.0 AS DOUBLE)
+        )
+      )
+    END AS `raw_score`,
+    R9(CAST(0.08 AS DOUBLE) * `b`.`ded.invalid_tracking.count`) AS `ded.invalid_tracking`,
+    R9(CAST(0.05 AS DOUBLE) * `b`.`ded.late_dispute_response.count`) AS `ded.late_dispute_response`,
+    R9(CAST(0.1 AS DOUBLE) * `b`.`ded.late_dispute_solution.count`) AS `ded.late_dispute_solution`
+  FROM s3 AS b
+), s5 AS (
+  SELECT
+    b.*,
+    R9(
+      CASE
+        WHEN `b`.`raw_score` - `b`.`ded.invalid_tracking` - `b`.`ded.late_dispute_response` - `b`.`ded.late_dispute_solution` < CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        ELSE `b`.`raw_score` - `b`.`ded.invalid_tracking` - `b`.`ded.late_dispute_response` - `b`.`ded.late_dispute_solution`
+      END
+    ) AS `score`
+  FROM s4 AS b
+), s7 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN NOT `b`.`is_open`
+      THEN 'not_open'
+      WHEN `b`.`score` IS NULL
+      THEN 'unrated'
+      WHEN COALESCE(
+        DATEDIFF(
+          MONTH,
+          CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+          CAST('2024-06-03' AS DATE)
+        ) - CASE
+          WHEN ADD_MONTHS(
+            CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+            DATEDIFF(
+              MONTH,
+              CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+              CAST('2024-06-03' AS DATE)
+            )
+          ) > CAST('2024-06-03' AS DATE)
+          THEN 1
+          ELSE 0
+        END = CAST(0.0 AS DOUBLE),
+        FALSE
+      )
+      THEN 'not_assessed'
+      WHEN COALESCE(
+        DATEDIFF(
+          MONTH,
+          CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+          CAST('2024-06-03' AS DATE)
+        ) - CASE
+          WHEN ADD_MONTHS(
+            CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+            DATEDIFF(
+              MONTH,
+              CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+              CAST('2024-06-03' AS DATE)
+            )
+          ) > CAST('2024-06-03' AS DATE)
+          THEN 1
+          ELSE 0
+        END <= CAST(2.0 AS DOUBLE),
+        FALSE
+      )
+      THEN 'reference_only'
+      WHEN TRUE
+      THEN 'assessed'
+      ELSE 'rated'
+    END AS `status`
+  FROM s5 AS b
+), s8 AS (
+  SELECT
+    b.*,
+    CASE WHEN NOT `b`.`is_open` THEN CAST(NULL AS STRING) END AS `tier`
+  FROM s7 AS b
+), s9 AS (
+  SELECT
+    b.*,
+    `b`.`is_open`
+    AND (
+      COALESCE(`b`.`status` = 'assessed', FALSE)
+      AND COALESCE(`b`.`score` < CAST(4.5 AS DOUBLE), FALSE)
+    ) AS `cons.yellow_warning`,
+    `b`.`is_open`
+    AND (
+      COALESCE(`b`.`status` = 'assessed', FALSE)
+      AND COALESCE(`b`.`score` < CAST(4.3 AS DOUBLE), FALSE)
+    ) AS `cons.downgraded`,
+    '2024-06-03' AS `as_of_text`
+  FROM s8 AS b
+), m_hm1 AS (
+  SELECT
+    `e`.`merchant_id` AS `m.merchant_id`,
+    `e`.`opened_at` AS `m.opened_at`,
+    `e`.`region` AS `m.region`,
+    `e`.`category` AS `m.category`,
+    `e`.`identity_verified` AS `m.identity_verified`,
+    `e`.`strength_verified` AS `m.strength_verified`,
+    `e`.`merchant_id` AS merchant_id,
+    `e`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP) AS is_open
+  FROM merchants AS e
+), pop1_hm1 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i0_den_0,
+    COUNT(*) FILTER(WHERE
+      COALESCE(
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`shipped_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`shipped_at`
+          END
+        ) <= UNIX_MICROS(`t`.`promised_ship_by`),
+        FALSE
+      )
+      AND COALESCE(
+        (
+          UNIX_MICROS(
+            CASE
+              WHEN `t`.`first_scan_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+              THEN `t`.`first_scan_at`
+            END
+          ) - UNIX_MICROS(`t`.`promised_ship_by`)
+        ) <= 7200000000,
+        FALSE
+      )) AS i0_num_1
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`promised_ship_by` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), pop2_hm1 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) FILTER(WHERE
+      NOT (
+        NOT (
+          COALESCE(
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`delivered_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`delivered_at`
+              END
+            ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
+            FALSE
+          )
+        )
+        AND COALESCE(`t`.`delivery_exception`, FALSE)
+      )) AS i1_den_0,
+    COUNT(*) FILTER(WHERE
+      NOT (
+        NOT (
+          COALESCE(
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`delivered_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`delivered_at`
+              END
+            ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
+            FALSE
+          )
+        )
+        AND COALESCE(`t`.`delivery_exception`, FALSE)
+      )
+      AND COALESCE(
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`delivered_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`delivered_at`
+          END
+        ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
+        FALSE
+      )) AS i1_num_1
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`promised_deliver_by` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_deliver_by` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_deliver_by` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), pop3_hm1 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS i2_den_0,
+    COUNT(*) FILTER(WHERE
+      COALESCE(
+        `t`.`order_id` IN (
+          SELECT
+            `r1`.`order_id`
+          FROM after_sales AS r1
+          WHERE
+            `r1`.`requested_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            AND COALESCE(`r1`.`kind` = 'return_refund', FALSE)
+        ),
+        FALSE
+      )
+      OR COALESCE(
+        `t`.`order_id` IN (
+          SELECT
+            `r2`.`order_id`
+          FROM disputes AS r2
+          WHERE
+            `r2`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+        ),
+        FALSE
+      )) AS i2_num_1
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`paid_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+  GROUP BY
+    `t`.`merchant_id`
+), pop4_hm1 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS d3_0
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`promised_ship_by` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMP)
+    AND (
+      NOT UNIX_MICROS(
+        CASE
+          WHEN `t`.`shipped_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`shipped_at`
+        END
+      ) IS NULL
+      AND NOT (
+        COALESCE(
+          (
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`first_scan_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`first_scan_at`
+              END
+            ) - UNIX_MICROS(`t`.`promised_ship_by`)
+          ) <= 7200000000,
+          FALSE
+        )
+      )
+    )
+  GROUP BY
+    `t`.`merchant_id`
+), pop5_hm1 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS d4_0
+  FROM disputes AS t
+  WHERE
+    `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND (
+      COALESCE(
+        (
+          UNIX_MICROS(
+            CASE
+              WHEN `t`.`responded_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+              THEN `t`.`responded_at`
+            END
+          ) - UNIX_MICROS(`t`.`opened_at`)
+        ) > 172800000000,
+        FALSE
+      )
+      OR (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`responded_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`responded_at`
+          END
+        ) IS NULL
+        AND COALESCE((
+          1714665600000000 - UNIX_MICROS(`t`.`opened_at`)
+        ) > 172800000000, FALSE)
+      )
+    )
+  GROUP BY
+    `t`.`merchant_id`
+), pop6_hm1 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) AS d5_0
+  FROM disputes AS t
+  WHERE
+    `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND (
+      COALESCE(
+        (
+          UNIX_MICROS(
+            CASE
+              WHEN `t`.`solution_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+              THEN `t`.`solution_at`
+            END
+          ) - UNIX_MICROS(`t`.`opened_at`)
+        ) > 259200000000,
+        FALSE
+      )
+      OR (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`solution_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`solution_at`
+          END
+        ) IS NULL
+        AND COALESCE((
+          1714665600000000 - UNIX_MICROS(`t`.`opened_at`)
+        ) > 259200000000, FALSE)
+      )
+    )
+  GROUP BY
+    `t`.`merchant_id`
+), s1_hm1 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN COALESCE(`pop1_hm1`.`i0_den_0`, 0) > 0
+      THEN R9(
+        CAST(COALESCE(`pop1_hm1`.`i0_num_1`, 0) AS DOUBLE) / COALESCE(`pop1_hm1`.`i0_den_0`, 0)
+      )
+    END AS `ind.on_time_ship_rate.value`,
+    CASE
+      WHEN COALESCE(`pop2_hm1`.`i1_den_0`, 0) > 0
+      THEN R9(
+        CAST(COALESCE(`pop2_hm1`.`i1_num_1`, 0) AS DOUBLE) / COALESCE(`pop2_hm1`.`i1_den_0`, 0)
+      )
+    END AS `ind.on_time_delivery_rate.value`,
+    CASE
+      WHEN COALESCE(`pop3_hm1`.`i2_den_0`, 0) > 0
+      THEN R9(
+        CAST(COALESCE(`pop3_hm1`.`i2_num_1`, 0) AS DOUBLE) / COALESCE(`pop3_hm1`.`i2_den_0`, 0)
+      )
+    END AS `ind.return_dispute_rate.value`,
+    COALESCE(`pop4_hm1`.`d3_0`, 0) AS `ded.invalid_tracking.count`,
+    COALESCE(`pop5_hm1`.`d4_0`, 0) AS `ded.late_dispute_response.count`,
+    COALESCE(`pop6_hm1`.`d5_0`, 0) AS `ded.late_dispute_solution.count`
+  FROM m_hm1 AS b
+  LEFT JOIN pop1_hm1
+    ON `pop1_hm1`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop2_hm1
+    ON `pop2_hm1`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop3_hm1
+    ON `pop3_hm1`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop4_hm1
+    ON `pop4_hm1`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop5_hm1
+    ON `pop5_hm1`.`merchant_id` = `b`.`merchant_id`
+  LEFT JOIN pop6_hm1
+    ON `pop6_hm1`.`merchant_id` = `b`.`merchant_id`
+), s2_hm1 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN `b`.`ind.on_time_ship_rate.value` IS NULL
+      THEN NULL
+      ELSE R9(
+        CASE
+          WHEN `b`.`ind.on_time_ship_rate.value` <= CAST(0.8 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE)
+          WHEN `b`.`ind.on_time_ship_rate.value` <= CAST(0.95 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE) + (
+            `b`.`ind.on_time_ship_rate.value` - CAST(0.8 AS DOUBLE)
+          ) / CAST(0.1499999999999999 AS DOUBLE) * CAST(4.0 AS DOUBLE)
+          WHEN `b`.`ind.on_time_ship_rate.value` <= CAST(0.99 AS DOUBLE)
+          THEN CAST(4.0 AS DOUBLE) + (
+            `b`.`ind.on_time_ship_rate.value` - CAST(0.95 AS DOUBLE)
+          ) / CAST(0.040000000000000036 AS DOUBLE) * CAST(1.0 AS DOUBLE)
+          ELSE CAST(5.0 AS DOUBLE)
+        END
+      )
+    END AS `ind.on_time_ship_rate.score`,
+    CASE
+      WHEN `b`.`ind.on_time_delivery_rate.value` IS NULL
+      THEN NULL
+      ELSE R9(
+        CASE
+          WHEN `b`.`ind.on_time_delivery_rate.value` <= CAST(0.7 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE)
+          WHEN `b`.`ind.on_time_delivery_rate.value` <= CAST(0.9 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE) + (
+            `b`.`ind.on_time_delivery_rate.value` - CAST(0.7 AS DOUBLE)
+          ) / CAST(0.20000000000000007 AS DOUBLE) * CAST(4.0 AS DOUBLE)
+          WHEN `b`.`ind.on_time_delivery_rate.value` <= CAST(0.97 AS DOUBLE)
+          THEN CAST(4.0 AS DOUBLE) + (
+            `b`.`ind.on_time_delivery_rate.value` - CAST(0.9 AS DOUBLE)
+          ) / CAST(0.06999999999999995 AS DOUBLE) * CAST(1.0 AS DOUBLE)
+          ELSE CAST(5.0 AS DOUBLE)
+        END
+      )
+    END AS `ind.on_time_delivery_rate.score`,
+    CASE
+      WHEN `b`.`ind.return_dispute_rate.value` IS NULL
+      THEN NULL
+      ELSE R9(
+        CASE
+          WHEN `b`.`ind.return_dispute_rate.value` <= CAST(0.01 AS DOUBLE)
+          THEN CAST(5.0 AS DOUBLE)
+          WHEN `b`.`ind.return_dispute_rate.value` <= CAST(0.05 AS DOUBLE)
+          THEN CAST(5.0 AS DOUBLE) + (
+            `b`.`ind.return_dispute_rate.value` - CAST(0.01 AS DOUBLE)
+          ) / CAST(0.04 AS DOUBLE) * -CAST(2.0 AS DOUBLE)
+          WHEN `b`.`ind.return_dispute_rate.value` <= CAST(0.15 AS DOUBLE)
+          THEN CAST(3.0 AS DOUBLE) + (
+            `b`.`ind.return_dispute_rate.value` - CAST(0.05 AS DOUBLE)
+          ) / CAST(0.09999999999999999 AS DOUBLE) * -CAST(3.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      )
+    END AS `ind.return_dispute_rate.score`
+  FROM s1_hm1 AS b
+), s3_hm1 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN (
+        CAST(0.0 AS DOUBLE) + CASE
+          WHEN NOT `b`.`ind.on_time_ship_rate.score` IS NULL
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      ) > CAST(0.0 AS DOUBLE)
+      THEN R9(
+        CAST(0.0 AS DOUBLE) + COALESCE(
+          (
+            CAST(1.0 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`ind.on_time_ship_rate.score` IS NULL
+                THEN CAST(1.0 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`ind.on_time_ship_rate.score`,
+          CAST(0.0 AS DOUBLE)
+        )
+      )
+    END AS `dim.on_time_shipping`,
+    CASE
+      WHEN (
+        CAST(0.0 AS DOUBLE) + CASE
+          WHEN NOT `b`.`ind.on_time_delivery_rate.score` IS NULL
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      ) > CAST(0.0 AS DOUBLE)
+      THEN R9(
+        CAST(0.0 AS DOUBLE) + COALESCE(
+          (
+            CAST(1.0 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`ind.on_time_delivery_rate.score` IS NULL
+                THEN CAST(1.0 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`ind.on_time_delivery_rate.score`,
+          CAST(0.0 AS DOUBLE)
+        )
+      )
+    END AS `dim.on_time_delivery`,
+    CASE
+      WHEN (
+        CAST(0.0 AS DOUBLE) + CASE
+          WHEN NOT `b`.`ind.return_dispute_rate.score` IS NULL
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      ) > CAST(0.0 AS DOUBLE)
+      THEN R9(
+        CAST(0.0 AS DOUBLE) + COALESCE(
+          (
+            CAST(1.0 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`ind.return_dispute_rate.score` IS NULL
+                THEN CAST(1.0 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`ind.return_dispute_rate.score`,
+          CAST(0.0 AS DOUBLE)
+        )
+      )
+    END AS `dim.returns_disputes`
+  FROM s2_hm1 AS b
+), s4_hm1 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN (
+        CAST(0.0 AS DOUBLE) + CASE
+          WHEN NOT `b`.`dim.on_time_shipping` IS NULL
+          THEN CAST(0.3 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END + CASE
+          WHEN NOT `b`.`dim.on_time_delivery` IS NULL
+          THEN CAST(0.4 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END + CASE
+          WHEN NOT `b`.`dim.returns_disputes` IS NULL
+          THEN CAST(0.3 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END
+      ) > CAST(0.0 AS DOUBLE)
+      THEN R9(
+        CAST(0.0 AS DOUBLE) + COALESCE(
+          (
+            CAST(0.3 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`dim.on_time_shipping` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.on_time_delivery` IS NULL
+                THEN CAST(0.4 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.returns_disputes` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`dim.on_time_shipping`,
+          CAST(0.0 AS DOUBLE)
+        ) + COALESCE(
+          (
+            CAST(0.4 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`dim.on_time_shipping` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.on_time_delivery` IS NULL
+                THEN CAST(0.4 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.returns_disputes` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`dim.on_time_delivery`,
+          CAST(0.0 AS DOUBLE)
+        ) + COALESCE(
+          (
+            CAST(0.3 AS DOUBLE) / (
+              CAST(0.0 AS DOUBLE) + CASE
+                WHEN NOT `b`.`dim.on_time_shipping` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.on_time_delivery` IS NULL
+                THEN CAST(0.4 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END + CASE
+                WHEN NOT `b`.`dim.returns_disputes` IS NULL
+                THEN CAST(0.3 AS DOUBLE)
+                ELSE CAST(0.0 AS DOUBLE)
+              END
+            )
+          ) * `b`.`dim.returns_disputes`,
+          CAST(0.0 AS DOUBLE)
+        )
+      )
+    END AS `raw_score`,
+    R9(CAST(0.08 AS DOUBLE) * `b`.`ded.invalid_tracking.count`) AS `ded.invalid_tracking`,
+    R9(CAST(0.05 AS DOUBLE) * `b`.`ded.late_dispute_response.count`) AS `ded.late_dispute_response`,
+    R9(CAST(0.1 AS DOUBLE) * `b`.`ded.late_dispute_solution.count`) AS `ded.late_dispute_solution`
+  FROM s3_hm1 AS b
+), s5_hm1 AS (
+  SELECT
+    b.*,
+    R9(
+      CASE
+        WHEN `b`.`raw_score` - `b`.`ded.invalid_tracking` - `b`.`ded.late_dispute_response` - `b`.`ded.late_dispute_solution` < CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        ELSE `b`.`raw_score` - `b`.`ded.invalid_tracking` - `b`.`ded.late_dispute_response` - `b`.`ded.late_dispute_solution`
+      END
+    ) AS `score`
+  FROM s4_hm1 AS b
+), s7_hm1 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN NOT `b`.`is_open`
+      THEN 'not_open'
+      WHEN `b`.`score` IS NULL
+      THEN 'unrated'
+      WHEN COALESCE(
+        DATEDIFF(
+          MONTH,
+          CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+          CAST('2024-05-03' AS DATE)
+        ) - CASE
+          WHEN ADD_MONTHS(
+            CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+            DATEDIFF(
+              MONTH,
+              CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+              CAST('2024-05-03' AS DATE)
+            )
+          ) > CAST('2024-05-03' AS DATE)
+          THEN 1
+          ELSE 0
+        END = CAST(0.0 AS DOUBLE),
+        FALSE
+      )
+      THEN 'not_assessed'
+      WHEN COALESCE(
+        DATEDIFF(
+          MONTH,
+          CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+          CAST('2024-05-03' AS DATE)
+        ) - CASE
+          WHEN ADD_MONTHS(
+            CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+            DATEDIFF(
+              MONTH,
+              CAST(`b`.`m.opened_at` + INTERVAL '28800' SECOND AS DATE),
+              CAST('2024-05-03' AS DATE)
+            )
+          ) > CAST('2024-05-03' AS DATE)
+          THEN 1
+          ELSE 0
+        END <= CAST(2.0 AS DOUBLE),
+        FALSE
+      )
+      THEN 'reference_only'
+      WHEN TRUE
+      THEN 'assessed'
+      ELSE 'rated'
+    END AS `status`
+  FROM s5_hm1 AS b
+), s8_hm1 AS (
+  SELECT
+    b.*,
+    CASE WHEN NOT `b`.`is_open` THEN CAST(NULL AS STRING) END AS `tier`
+  FROM s7_hm1 AS b
+), s9_hm1 AS (
+  SELECT
+    b.*,
+    `b`.`is_open`
+    AND (
+      COALESCE(`b`.`status` = 'assessed', FALSE)
+      AND COALESCE(`b`.`score` < CAST(4.5 AS DOUBLE), FALSE)
+    ) AS `cons.yellow_warning`,
+    `b`.`is_open`
+    AND (
+      COALESCE(`b`.`status` = 'assessed', FALSE)
+      AND COALESCE(`b`.`score` < CAST(4.3 AS DOUBLE), FALSE)
+    ) AS `cons.downgraded`,
+    '2024-05-03' AS `as_of_text`
+  FROM s8_hm1 AS b
+)
+SELECT
+  `b`.`merchant_id` AS merchant_id,
+  CASE WHEN `b`.`is_open` THEN `b`.`score` END AS score,
+  `b`.`tier` AS tier,
+  `b`.`status` AS status,
+  COALESCE(
+    CONCAT_WS(
+      ';',
+      CASE
+        WHEN (
+          `b`.`is_open` AND `b`.`cons.downgraded`
+        )
+        AND COALESCE(`hm1`.`cons.downgraded`, FALSE)
+        THEN 'downgraded'
+      END,
+      CASE WHEN `b`.`is_open` AND `b`.`cons.yellow_warning` THEN 'yellow_warning' END
+    ),
+    ''
+  ) AS consequences,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.on_time_shipping` END AS `dim.on_time_shipping`,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.on_time_delivery` END AS `dim.on_time_delivery`,
+  CASE WHEN `b`.`is_open` THEN `b`.`dim.returns_disputes` END AS `dim.returns_disputes`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.on_time_ship_rate.value` END AS `ind.on_time_ship_rate.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.on_time_ship_rate.score` END AS `ind.on_time_ship_rate.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.on_time_delivery_rate.value` END AS `ind.on_time_delivery_rate.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.on_time_delivery_rate.score` END AS `ind.on_time_delivery_rate.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.return_dispute_rate.value` END AS `ind.return_dispute_rate.value`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ind.return_dispute_rate.score` END AS `ind.return_dispute_rate.score`,
+  CASE WHEN `b`.`is_open` THEN `b`.`raw_score` END AS raw_score,
+  CASE WHEN `b`.`is_open` THEN `b`.`ded.invalid_tracking` END AS `ded.invalid_tracking`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ded.late_dispute_response` END AS `ded.late_dispute_response`,
+  CASE WHEN `b`.`is_open` THEN `b`.`ded.late_dispute_solution` END AS `ded.late_dispute_solution`
+FROM s9 AS b
+LEFT JOIN s9_hm1 AS hm1
+  ON `hm1`.`merchant_id` = `b`.`merchant_id`
+ORDER BY
+  `b`.`merchant_id`;

@@ -305,9 +305,12 @@ def explain(rubric: Path = typer.Argument(..., help="The .rubric file."),
     if as_json:
         sys.stdout.write(json.dumps(trace.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
         return
-    from rubric.backends.reference.explain import explain_tree
+    from rubric.backends.reference.explain import explain_text, explain_tree
 
-    out.print(explain_tree(trace, program, lang))
+    if sys.stdout.isatty():
+        out.print(explain_tree(trace, program, lang))
+    else:                        # piped: wrap long lines instead of cropping them
+        sys.stdout.write(explain_text(trace, program, lang, width=140))
 
 
 @app.command("sample-data")

@@ -238,6 +238,22 @@ def _score_with(engine: str, program, data: Path, day, spark_master=None):
         raise _Fail(str(e), 1) from None
 
 
+def _validated_marker(program, data: Path):
+    """A cache entry naming these files (path, size, modification time) and these checks."""
+    import hashlib
+    import json
+
+    from rubric.backends.sql.cache import cache_dir
+
+    try:
+        files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in Path(data).iterdir() if p.is_file())
+    except OSError:
+        return None
+    key = json.dumps([str(Path(data).resolve()), files, program.data.model_dump(mode="json"),
+                      [list(n) for n in program.needs]], sort_keys=True, default=str)
+    return cache_dir().parent / "validated" / hashlib.sha256(key.encode()).hexdigest()
+
+
 def _validate_sql(program, data: Path) -> None:
     from rubric.data.errors import DataError
 
@@ -246,8 +262,16 @@ def _validate_sql(program, data: Path) -> None:
     except ImportError:          # validation in SQL not available: validate with the loader
         _load(program, data)
         return
+    marker = _validated_marker(program, data)
+    if marker is not None and marker.exists():
+        return                   # these exact files passed these checks before
     try:
         validate_folder(program, data)
+        if marker is not None:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+    except OSError:
+        pass
     except DataError as e:
         sys.stderr.write(str(e) + "\n")
         raise _Fail("the data was not scored; fix the problems above", 1) from None

@@ -451,6 +451,57 @@ def versions(rubric: Path = typer.Argument(..., help="The .rubric file.")) -> No
     out.print(table)
 
 
+@app.command()
+def docs(files: list[Path] = typer.Argument(..., help="Rubric files to publish."),
+         out_dir: Path = typer.Option(..., "--out", help="Folder of the static site."),
+         lang: str = typer.Option("zh,en", "--lang", help="Languages, comma-separated: zh, en."),
+         formats: str = typer.Option("html,md", "--format", help="html, md or both.")) -> None:
+    """Publish the rules as a static site (Chinese and English), rendered from the checked rubrics."""
+    from rubric.backends.docs import DocsError, render_docs
+
+    programs = [_compile(f) for f in files if f.stem != "commerce"]
+    langs = tuple(x.strip() for x in lang.split(",") if x.strip())
+    try:
+        written = render_docs(programs, out_dir, langs=langs, formats=tuple(x.strip() for x in formats.split(",")))
+    except DocsError as e:
+        sys.stderr.write("\n".join(e.missing) + "\n")
+        raise _Fail("docs were not written: every published title needs its translation", 1) from None
+    except ValueError as e:
+        raise _Fail(str(e), 2) from None
+    err.print(f"wrote {len(written)} files to {out_dir}")
+
+
+@app.command()
+def report(rubric: Path = typer.Argument(..., help="The .rubric file."),
+           data: Path = typer.Option(..., "--data"),
+           as_of: str = typer.Option(..., "--as-of"),
+           merchant: str = typer.Option(..., "--merchant"),
+           out_file: Path = typer.Option(..., "--out", help="report.html (or .md)"),
+           lang: str = typer.Option("zh", "--lang", help="zh or en"),
+           history: int = typer.Option(6, "--history", help="How many past assessments to chart.")) -> None:
+    """Write one merchant's diagnosis page: every indicator, its peers, and what to improve first."""
+    from rubric.backends.docs import render_report
+    from rubric.backends.reference.evaluate import evaluate, prepare
+    from rubric.backends.reference.timeutil import past_as_of
+
+    if lang not in ("zh", "en"):
+        raise _Fail(f"unknown language {lang!r}: use zh or en", 2)
+    program = _compile(rubric)
+    day = _date(as_of)
+    tables = _load(program, data)
+    prepared = prepare(program, tables)
+    cadence = program.cadence or "weekly"
+    days = [past_as_of(day, cadence, k) for k in range(max(history, 1) - 1, -1, -1)]
+    try:
+        evaluations = [evaluate(program, prepared, d) for d in days]
+        path = render_report(program, evaluations, merchant, out_file, lang, data=prepared)
+    except KeyError as e:
+        raise _Fail(str(e.args[0]), 1) from None
+    except ValueError as e:
+        raise _Fail(str(e), 1) from None
+    err.print(f"wrote {path}")
+
+
 @debug_app.command("ast")
 def debug_ast(file: Path) -> None:
     """Print the abstract syntax tree of a file (JSON)."""

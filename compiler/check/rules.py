@@ -38,7 +38,7 @@ def parse_zone(text: str):
             return None
     try:
         return ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):   # e.g. a folder of zones, or a name too long
         return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rubric.backends.docs.sentences import _SYM, Speaker, format_number, number_g
+from rubric.backends.docs.sentences import OP_SYMBOL, Speaker, format_number, number_g
 from rubric.backends.docs.view import Prov, Sources, period_text
 from rubric.ir import nodes as ir
 
@@ -209,7 +209,7 @@ class _Differ:
     def excellent(self, ind: ir.Indicator) -> str:
         if ind.excellent is None:
             return "无" if self.zh else "none"
-        return f"{_SYM.get(ind.excellent_op or '', '')} {format_number(ind.excellent, ind.type, self.lang)}"
+        return f"{OP_SYMBOL.get(ind.excellent_op or '', '')} {format_number(ind.excellent, ind.type, self.lang)}"
 
     def no_sample(self, ind: ir.Indicator) -> str:
         if ind.no_sample_score is None:
@@ -372,7 +372,7 @@ class _Differ:
         for r in b.rows:
             o = old.get(r.name)
             if o is not None and (o.op, o.threshold, o.low, o.high) != (r.op, r.threshold, r.low, r.high):
-                show = lambda x: (f"{_SYM.get(x.op, x.op)} {format_number(x.threshold, 'share', self.lang)}"  # noqa: E731
+                show = lambda x: (f"{OP_SYMBOL.get(x.op, x.op)} {format_number(x.threshold, 'share', self.lang)}"  # noqa: E731
                                   if x.op else ("其他情况" if self.zh else "otherwise")) + \
                     f", {number_g(x.low)} – {number_g(x.high)}"
                 self.add(f"the band {self.t(r, r.name)} changes from {show(o)} to {show(r)}.",

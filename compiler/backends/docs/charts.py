@@ -17,7 +17,7 @@ from pygal.style import Style
 # `find_spec`; importers that walk sys.meta_path (pytest's importlib mode) fail on it.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 
-from rubric.backends.docs.sentences import _SYM, format_number, number_g
+from rubric.backends.docs.sentences import OP_SYMBOL, format_number, number_g
 from rubric.ir import nodes as ir
 
 __all__ = ["curve_chart", "history_chart", "x_scale"]
@@ -93,7 +93,7 @@ def curve_chart(ind: ir.Indicator, lang: str, chart_id: str) -> str | None:
     chart.add(w["points"], pts, stroke=False, dots_size=4)
     if ind.excellent is not None:
         ex = ind.excellent * k
-        label = f"{w['excellent']} {_SYM.get(ind.excellent_op or '', '')} {format_number(ind.excellent, ind.type, lang)}"
+        label = f"{w['excellent']} {OP_SYMBOL.get(ind.excellent_op or '', '')} {format_number(ind.excellent, ind.type, lang)}"
         chart.add(label, [(ex, ylo), (ex, yhi)], show_dots=False,
                   stroke_style={"width": 1.5, "dasharray": "6, 4"})
     return _clean(chart.render(is_unicode=True), _safe_id(chart_id))
@@ -119,7 +119,7 @@ def history_chart(points: list[tuple[str, float | None]], scale: tuple[float, fl
         ylo, yhi = ylo - 1, yhi + 1
     chart = pygal.Line(style=_STYLE, js=[], disable_xml_declaration=True, width=620, height=260,
                        show_legend=False, range=(ylo, yhi), y_title=w["score"], x_label_rotation=0,
-                       dots_size=4, margin=8, allow_interruptions=True, truncate_label=-1,
+                       dots_size=4, margin=8, margin_right=44, allow_interruptions=True, truncate_label=-1,
                        value_formatter=lambda v: f"{v:.2f}")
     chart.x_labels = [d for d, _ in points]
     chart.add(w["score"], [v for _, v in points], stroke_style={"width": 2.5})

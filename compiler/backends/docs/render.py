@@ -23,7 +23,7 @@ from rubric.backends.docs.view import build_rule_page
 from rubric.backends.docs.words import UI
 from rubric.ir import nodes as ir
 
-__all__ = ["DocsError", "LANGS", "FORMATS", "html_env", "md_env", "render_docs"]
+__all__ = ["DocsError", "FORMATS", "LANGS", "html_env", "md_env", "md_escape", "render_docs", "tidy_md"]
 
 LANGS = ("zh", "en")
 FORMATS = ("html", "md")
@@ -69,7 +69,7 @@ def md_env() -> Environment:
     return env
 
 
-def _tidy_md(text: str) -> str:
+def tidy_md(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
@@ -89,7 +89,7 @@ class _Site:
         alt = f"../{other}/{file}" if other in self.langs else None
         text = self.envs[fmt].get_template(f"{template}.{fmt}.j2").render(
             lang=lang, w=UI[lang], home="index.html", home_md="index.md", alt_href=alt, alt_lang=other, **context)
-        self.write(self.out / lang / file, _tidy_md(text) if fmt == "md" else text)
+        self.write(self.out / lang / file, tidy_md(text) if fmt == "md" else text)
 
     @staticmethod
     def files(p: ir.Program, ext: str) -> tuple[str, dict[str, str], str | None]:
@@ -146,7 +146,7 @@ class _Site:
                 counts.append({"code": lang, "label": UI[lang]["rubrics"] + f" ({UI[lang]['lang_name']})",
                                "file": f"{lang}/index.{fmt}", "count": len(entries)})
             text = self.envs[fmt].get_template(f"root.{fmt}.j2").render(langs=counts)
-            self.write(self.out / f"index.{fmt}", _tidy_md(text) if fmt == "md" else text)
+            self.write(self.out / f"index.{fmt}", tidy_md(text) if fmt == "md" else text)
         return sorted(set(self.written))
 
 

@@ -22,7 +22,8 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from rubric.backends.docs.charts import history_chart
-from rubric.backends.docs.sentences import _SYM, Speaker, format_number
+from rubric.backends.docs.render import html_env, md_env, tidy_md
+from rubric.backends.docs.sentences import OP_SYMBOL, Speaker, format_number
 from rubric.backends.docs.words import UI
 from rubric.backends.reference.evaluate import Evaluation, Prepared, _Evaluator, cume_dist, curve_score, prepare
 from rubric.backends.reference.explain import fmt_value
@@ -378,7 +379,7 @@ class _Report:
         start = names.index(d["band_from_percentile"])
         if start > 0:
             up = rows[start - 1]
-            need = f"{_SYM.get(up.op, up.op)} {format_number(up.threshold, 'share', self.lang)}"
+            need = f"{OP_SYMBOL.get(up.op, up.op)} {format_number(up.threshold, 'share', self.lang)}"
             out.append(f"上一区间“{self.t(up.title, up.name)}”要求组内百分位 {need}" if self.zh else
                        f"The next band up, {self.t(up.title, up.name)}, needs a percentile {need}")
         return out
@@ -405,7 +406,7 @@ class _Report:
         excellent = "—"
         meets = None
         if ind.excellent is not None:
-            excellent = f"{_SYM.get(ind.excellent_op or '', '')} {format_number(ind.excellent, ind.type, self.lang)}"
+            excellent = f"{OP_SYMBOL.get(ind.excellent_op or '', '')} {format_number(ind.excellent, ind.type, self.lang)}"
             meets = _meets(step.value, ind.excellent_op, ind.excellent) if step.value is not None else None
         pct = self.pct.get(ind.name)
         return IndicatorRow(ind.name, self.t(ind.title, ind.name), self.fmt(step.value, unit), sample, score_text,
@@ -533,8 +534,6 @@ def render_report(program: ir.Program, evaluation_history: list[Evaluation], mer
     >>> render_report(p, [ev], sorted(ev.results)[0], folder + "/r.html", "en", data=tables).name
     'r.html'
     """
-    from rubric.backends.docs.render import _tidy_md, html_env, md_env
-
     if lang not in UI:
         raise ValueError(f"unknown language {lang!r}: use zh or en")
     if not evaluation_history:
@@ -546,5 +545,5 @@ def render_report(program: ir.Program, evaluation_history: list[Evaluation], mer
     text = env.get_template(f"report.{fmt}.j2").render(page=page, lang=lang, w=UI[lang], home=None, home_md=None,
                                                         alt_href=None, alt_lang=None)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(_tidy_md(text) if fmt == "md" else text, encoding="utf-8")
+    out.write_text(tidy_md(text) if fmt == "md" else text, encoding="utf-8")
     return out

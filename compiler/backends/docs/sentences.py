@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rubric.backends.docs.words import BOOL, COLUMN, EVENT, LABEL
 from rubric.ir import nodes as ir
 
-__all__ = ["Speaker", "describe_condition", "describe_measure", "describe_window", "format_duration",
+__all__ = ["OP_SYMBOL", "Speaker", "describe_condition", "describe_measure", "describe_window", "format_duration",
            "format_number", "number_g"]
 
 _DAY, _HOUR, _MIN, _SEC = 86_400_000_000, 3_600_000_000, 60_000_000, 1_000_000
@@ -100,7 +100,7 @@ class _Clause:
         return self.zh if lang == "zh" else self.en
 
 
-_SYM = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "=": "=", "!=": "≠"}
+OP_SYMBOL = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "=": "=", "!=": "≠"}
 _OP_EN = {"<": "less than", "<=": "at most", ">": "more than", ">=": "at least", "=": "", "!=": "other than"}
 _OP_ZH = {"<": "小于", "<=": "不超过", ">": "超过", ">=": "不少于", "=": "为", "!=": "不为"}
 _TS_EN = {"<": "before", "<=": "by", ">": "after", ">=": "at or after", "=": "at", "!=": "not at"}
@@ -328,17 +328,17 @@ class Speaker:
                   ">": f"with more than {d} passed since {since}", ">=": f"with at least {d} passed since {since}"}
             zh = {"<=": f"距{since}不超过{d}", "<": f"距{since}不足{d}", ">": f"距{since}已超过{d}",
                   ">=": f"距{since}已至少{d}"}
-            return _Clause("with", en.get(op, f"with as-of − {since} {_SYM[op]} {d}"),
-                           zh.get(op, f"考核时点减{since}{_SYM[op]}{d}"))
+            return _Clause("with", en.get(op, f"with as-of − {since} {OP_SYMBOL[op]} {d}"),
+                           zh.get(op, f"考核时点减{since}{OP_SYMBOL[op]}{d}"))
         if verbs is None:
-            return _Clause("where", f"where {self.row_noun(diff)} {_SYM[op]} {d}", f"{self.row_noun(diff)}{_SYM[op]}{d}")
+            return _Clause("where", f"where {self.row_noun(diff)} {OP_SYMBOL[op]} {d}", f"{self.row_noun(diff)}{OP_SYMBOL[op]}{d}")
         part_en, verb_zh = verbs
         en = {"<=": f"{part_en} at most {d} after {since}", "<": f"{part_en} less than {d} after {since}",
               ">": f"{part_en} more than {d} after {since}", ">=": f"{part_en} at least {d} after {since}"}
         zh = {"<=": f"{since}后{d}内{verb_zh}", "<": f"{since}后不足{d}即{verb_zh}",
               ">": f"{since}后超过{d}才{verb_zh}", ">=": f"{since}后至少{d}才{verb_zh}"}
-        return _Clause("adj", en.get(op, f"{part_en} {_SYM[op]} {d} after {since}"),
-                       zh.get(op, f"{since}后{_SYM[op]}{d}{verb_zh}"))
+        return _Clause("adj", en.get(op, f"{part_en} {OP_SYMBOL[op]} {d} after {since}"),
+                       zh.get(op, f"{since}后{OP_SYMBOL[op]}{d}{verb_zh}"))
 
     def _time_compare(self, left, op: str, right) -> _Clause:
         other = self.row_noun(right)
@@ -578,7 +578,7 @@ class Speaker:
             if self.zh:
                 return f"{self.ref(left)}{'为' if e.op == '=' else '不为'}{shown}"
             return f"{self.ref(left)} is {'' if e.op == '=' else 'not '}{shown}"
-        return f"{self.merchant(left)} {_SYM[e.op]} {self.merchant(right)}"
+        return f"{self.merchant(left)} {OP_SYMBOL[e.op]} {self.merchant(right)}"
 
     def x_bool_op(self, e: ir.BoolOp) -> str:
         joiner = ("且" if e.op == "and" else "或") if self.zh else f" {e.op} "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rubric.backends.docs.charts import curve_chart
-from rubric.backends.docs.sentences import _SYM, Speaker, describe_window, format_number, number_g
+from rubric.backends.docs.sentences import OP_SYMBOL, Speaker, describe_window, format_number, number_g
 from rubric.backends.docs.words import BOOL, LABEL, UI
 from rubric.ir import nodes as ir
 
@@ -194,7 +194,7 @@ class _Builder:
             direction = w["higher_better"] if ind.higher_is_better else w["lower_better"]
         excellent = None
         if ind.excellent is not None:
-            excellent = self.src.num(f"{_SYM.get(ind.excellent_op or '', ind.excellent_op or '')} "
+            excellent = self.src.num(f"{OP_SYMBOL.get(ind.excellent_op or '', ind.excellent_op or '')} "
                                      f"{self.num(ind.excellent, ind.type)}", ind.excellent_provenance)
         points, chart, chart_file = [], None, None
         if ind.curve is not None:
@@ -220,9 +220,9 @@ class _Builder:
         out.append(Num("没有样本的商家不参与排名；并列共享同一百分位。" if self.zh
                        else "Merchants without a sample take no part in the ranking; ties share a percentile."))
         if r.floor_op is not None:
-            text = (f"数值 {_SYM.get(r.floor_op, r.floor_op)} {self.num(r.floor_value, ind.type)} 时得 "
+            text = (f"数值 {OP_SYMBOL.get(r.floor_op, r.floor_op)} {self.num(r.floor_value, ind.type)} 时得 "
                     f"{number_g(r.floor_score)} 分" if self.zh else
-                    f"a value {_SYM.get(r.floor_op, r.floor_op)} {self.num(r.floor_value, ind.type)} scores "
+                    f"a value {OP_SYMBOL.get(r.floor_op, r.floor_op)} {self.num(r.floor_value, ind.type)} scores "
                     f"{number_g(r.floor_score)}")
             out.append(self.src.num(text, r.provenance))
         if r.min_group is not None:
@@ -344,7 +344,7 @@ class _Builder:
                 ops = r.when.operands if r.when.kind == "bool_op" and r.when.op == "and" and r.parts else (r.when,)
             for part in ops:
                 if part.kind == "compare" and part.right.kind == "const":
-                    key, cell = self.say.merchant(part.left), f"{_SYM[part.op]} {self.say.merchant(part.right)}"
+                    key, cell = self.say.merchant(part.left), f"{OP_SYMBOL[part.op]} {self.say.merchant(part.right)}"
                 else:
                     key, cell = self.say.merchant(part), self.w["required"]
                 if key not in keys:
@@ -382,8 +382,8 @@ class _Builder:
         raw = "调整前得分" if self.zh else "the score before banding"
         rows = []
         for band in b.rows:
-            cond = (f"百分位 {_SYM.get(band.op, band.op)} {self.num(band.threshold, 'share')}" if self.zh
-                    else f"percentile {_SYM.get(band.op, band.op)} {self.num(band.threshold, 'share')}") \
+            cond = (f"百分位 {OP_SYMBOL.get(band.op, band.op)} {self.num(band.threshold, 'share')}" if self.zh
+                    else f"percentile {OP_SYMBOL.get(band.op, band.op)} {self.num(band.threshold, 'share')}") \
                 if band.op else self.w["otherwise_rule"]
             rng = f"{number_g(band.low)} – {number_g(band.high)}"
             rows.append(RuleRow(band.name, self.t(band.title, band.name), cond,

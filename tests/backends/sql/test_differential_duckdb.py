@@ -172,7 +172,8 @@ LOCAL_HOURS = (0, 8, 9, 21, 23)                 # time-of-day bounds, local midn
 NUDGE = st.sampled_from((-US, 0, 0, US))
 
 REGIONS = ("US", "SEA", "CN")                   # weights for (US, UK, EU), for (SEA), default
-CATEGORIES = ("toys", "food")                   # few categories: ties and groups of one
+CATEGORIES = ("toys", "美妆", "")              # few categories: ties and groups of one; "" is a value
+ID_PREFIXES = ("m", "M", "商户")                # merchant ids: the row order is by code point
 AMOUNTS = (0.01, 0.5, 1.0, 9.99, 10.0, 33.33, 123.45)
 RATINGS = ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied")
 
@@ -227,8 +228,9 @@ def _orders(draw, mid: str, clock: _Clock) -> list[dict]:
         paid = draw(clock.instant())
         ship_by = draw(after(paid))
         deliver_by = draw(after(paid))
-        shipped = draw(st.one_of(after(paid), st.builds(lambda n: ship_by + n, NUDGE) if ship_by else st.none()))
-        scan_from = [paid] + [x for x in (shipped, ship_by and ship_by + 2 * H) if x is not None]
+        on_deadline = st.builds(lambda n: ship_by + n, NUDGE) if ship_by is not None else st.none()
+        shipped = draw(st.one_of(after(paid), on_deadline))
+        scan_from = [paid] + [x for x in (shipped, None if ship_by is None else ship_by + 2 * H) if x is not None]
         scan = draw(st.one_of(st.none(), st.builds(lambda b, d: b + d, st.sampled_from(scan_from), duration()),
                               st.builds(lambda b, n: b + n, st.sampled_from(scan_from), NUDGE)))
         delivered_from = [x for x in (paid, shipped, scan, deliver_by) if x is not None]
@@ -339,7 +341,7 @@ def worlds(draw, name: str):
     tables: dict[str, list[dict]] = {t.name: [] for t in program.data.tables}
     histories = []
     for i in range(draw(st.integers(1, 5))):
-        mid = f"m{i}"
+        mid = f"{draw(st.sampled_from(ID_PREFIXES))}{i}"
         merchant = {"merchant_id": mid, "opened_at": draw(clock.opened()), "region": draw(st.sampled_from(REGIONS)),
                     "category": draw(st.sampled_from(CATEGORIES)), "identity_verified": draw(st.booleans()),
                     "strength_verified": draw(st.booleans())}

@@ -283,7 +283,18 @@ class _Builder:
         return high, inclusive
 
     def aggregate(self, pop: ir.Population, alias_hint: str, agg: exp.Expression) -> exp.Expression:
-        """Register an aggregate on a population's GROUP BY; return a reference to it."""
+        """Register an aggregate on a population's GROUP BY; return a reference to it.
+
+        Populations that differ only in their `with` filter share one scan and GROUP BY (the
+        window stays in WHERE, where the engine can skip row groups); the filter moves into the
+        aggregate's FILTER clause."""
+        if pop.filter is not None:
+            condition = self.bool(pop.filter, "t", None, pop.table)
+            if isinstance(agg, exp.Filter):
+                agg = exp.Filter(this=agg.this, expression=exp.Where(this=_and(condition, agg.expression.this)))
+            else:
+                agg = exp.Filter(this=agg, expression=exp.Where(this=condition))
+            pop = pop.model_copy(update={"filter": None})
         key = pop.model_dump_json()
         entry = self.pops.get(key)
         if entry is None:

@@ -12,35 +12,43 @@ WITH m AS (
 ), pop1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."star_rating" >= CAST(3.0 AS DOUBLE PRECISION), FALSE)) AS i0_num_1,
-    COUNT(*) AS i1_den_2,
+      COALESCE("t"."on_sale", FALSE)) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."star_rating" >= CAST(4.0 AS DOUBLE PRECISION), FALSE)) AS i1_num_3,
-    COUNT(*) AS i2_den_4,
+      COALESCE("t"."on_sale", FALSE)
+      AND COALESCE("t"."star_rating" >= CAST(3.0 AS DOUBLE PRECISION), FALSE)) AS i0_num_1,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."star_rating" = CAST(5.0 AS DOUBLE PRECISION), FALSE)) AS i2_num_5,
-    COUNT(*) AS i6_den_6,
+      COALESCE("t"."on_sale", FALSE)) AS i1_den_2,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."assured", FALSE)) AS i6_num_7,
-    COUNT(*) AS i18_den_8,
+      COALESCE("t"."on_sale", FALSE)
+      AND COALESCE("t"."star_rating" >= CAST(4.0 AS DOUBLE PRECISION), FALSE)) AS i1_num_3,
     COUNT(*) FILTER(WHERE
-      NOT "t"."duplicate_of" IS NULL) AS i18_num_9
+      COALESCE("t"."on_sale", FALSE)) AS i2_den_4,
+    COUNT(*) FILTER(WHERE
+      COALESCE("t"."on_sale", FALSE)
+      AND COALESCE("t"."star_rating" = CAST(5.0 AS DOUBLE PRECISION), FALSE)) AS i2_num_5,
+    COUNT(*) FILTER(WHERE
+      COALESCE("t"."on_sale", FALSE)) AS i6_den_6,
+    COUNT(*) FILTER(WHERE
+      COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."assured", FALSE)) AS i6_num_7,
+    COUNT(*) FILTER(WHERE
+      COALESCE("t"."on_sale", FALSE)) AS i18_den_8,
+    COUNT(*) FILTER(WHERE
+      COALESCE("t"."on_sale", FALSE) AND NOT "t"."duplicate_of" IS NULL) AS i18_num_9
   FROM products AS t
-  WHERE
-    COALESCE("t"."on_sale", FALSE)
   GROUP BY
     "t"."merchant_id"
 ), pop2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i3_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."has_video", FALSE)) AS i3_num_1
+      COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."featured", FALSE)) AS i3_den_0,
+    COUNT(*) FILTER(WHERE
+      (
+        COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."featured", FALSE)
+      )
+      AND COALESCE("t"."has_video", FALSE)) AS i3_num_1
   FROM products AS t
-  WHERE
-    COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."featured", FALSE)
   GROUP BY
     "t"."merchant_id"
 ), pop3 AS (
@@ -154,9 +162,27 @@ WITH m AS (
 ), pop7 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i12_den_0,
     COUNT(*) FILTER(WHERE
       COALESCE(
+        COALESCE(
+          CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT),
+          (
+            CAST(EXTRACT(EPOCH FROM "t"."paid_at") * 1000000 AS BIGINT) + 172800000000
+          )
+        ) < 1717344000000000,
+        FALSE
+      )) AS i12_den_0,
+    COUNT(*) FILTER(WHERE
+      COALESCE(
+        COALESCE(
+          CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT),
+          (
+            CAST(EXTRACT(EPOCH FROM "t"."paid_at") * 1000000 AS BIGINT) + 172800000000
+          )
+        ) < 1717344000000000,
+        FALSE
+      )
+      AND COALESCE(
         CAST(EXTRACT(EPOCH FROM CASE
           WHEN "t"."shipped_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
           THEN "t"."shipped_at"
@@ -175,15 +201,6 @@ WITH m AS (
     AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND COALESCE(
-      COALESCE(
-        CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT),
-        (
-          CAST(EXTRACT(EPOCH FROM "t"."paid_at") * 1000000 AS BIGINT) + 172800000000
-        )
-      ) < 1717344000000000,
-      FALSE
-    )
   GROUP BY
     "t"."merchant_id"
 ), pop8 AS (
@@ -216,27 +233,27 @@ WITH m AS (
 ), pop9 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i14_n_0
+    COUNT(*) FILTER(WHERE
+      COALESCE("t"."kind" = 'qa', FALSE)) AS i14_n_0
   FROM content AS t
   WHERE
     "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND COALESCE("t"."kind" = 'qa', FALSE)
   GROUP BY
     "t"."merchant_id"
 ), pop10 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i15_n_0
+    COUNT(*) FILTER(WHERE
+      COALESCE("t"."kind" = 'video', FALSE)) AS i15_n_0
   FROM content AS t
   WHERE
     "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND COALESCE("t"."kind" = 'video', FALSE)
   GROUP BY
     "t"."merchant_id"
 ), pop11 AS (

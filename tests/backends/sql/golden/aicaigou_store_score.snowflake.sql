@@ -12,29 +12,39 @@ WITH m AS (
 ), pop1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i0_den_0,
-    COUNT_IF(COALESCE("t"."star_rating" >= CAST(3.0 AS DOUBLE), FALSE)) AS i0_num_1,
-    COUNT(*) AS i1_den_2,
-    COUNT_IF(COALESCE("t"."star_rating" >= CAST(4.0 AS DOUBLE), FALSE)) AS i1_num_3,
-    COUNT(*) AS i2_den_4,
-    COUNT_IF(COALESCE("t"."star_rating" = CAST(5.0 AS DOUBLE), FALSE)) AS i2_num_5,
-    COUNT(*) AS i6_den_6,
-    COUNT_IF(COALESCE("t"."assured", FALSE)) AS i6_num_7,
-    COUNT(*) AS i18_den_8,
-    COUNT_IF(NOT "t"."duplicate_of" IS NULL) AS i18_num_9
+    COUNT_IF(COALESCE("t"."on_sale", FALSE)) AS i0_den_0,
+    COUNT_IF(
+      COALESCE("t"."on_sale", FALSE)
+      AND COALESCE("t"."star_rating" >= CAST(3.0 AS DOUBLE), FALSE)
+    ) AS i0_num_1,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE)) AS i1_den_2,
+    COUNT_IF(
+      COALESCE("t"."on_sale", FALSE)
+      AND COALESCE("t"."star_rating" >= CAST(4.0 AS DOUBLE), FALSE)
+    ) AS i1_num_3,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE)) AS i2_den_4,
+    COUNT_IF(
+      COALESCE("t"."on_sale", FALSE)
+      AND COALESCE("t"."star_rating" = CAST(5.0 AS DOUBLE), FALSE)
+    ) AS i2_num_5,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE)) AS i6_den_6,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."assured", FALSE)) AS i6_num_7,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE)) AS i18_den_8,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE) AND NOT "t"."duplicate_of" IS NULL) AS i18_num_9
   FROM products AS t
-  WHERE
-    COALESCE("t"."on_sale", FALSE)
   GROUP BY
     "t"."merchant_id"
 ), pop2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i3_den_0,
-    COUNT_IF(COALESCE("t"."has_video", FALSE)) AS i3_num_1
+    COUNT_IF(COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."featured", FALSE)) AS i3_den_0,
+    COUNT_IF(
+      (
+        COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."featured", FALSE)
+      )
+      AND COALESCE("t"."has_video", FALSE)
+    ) AS i3_num_1
   FROM products AS t
-  WHERE
-    COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."featured", FALSE)
   GROUP BY
     "t"."merchant_id"
 ), pop3 AS (
@@ -159,9 +169,28 @@ WITH m AS (
 ), pop7 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i12_den_0,
     COUNT_IF(
       COALESCE(
+        COALESCE(
+          DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by"),
+          (
+            DATE_PART(EPOCH_MICROSECOND, "t"."paid_at") + 172800000000
+          )
+        ) < 1717344000000000,
+        FALSE
+      )
+    ) AS i12_den_0,
+    COUNT_IF(
+      COALESCE(
+        COALESCE(
+          DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by"),
+          (
+            DATE_PART(EPOCH_MICROSECOND, "t"."paid_at") + 172800000000
+          )
+        ) < 1717344000000000,
+        FALSE
+      )
+      AND COALESCE(
         DATE_PART(
           EPOCH_MICROSECOND,
           CASE
@@ -184,15 +213,6 @@ WITH m AS (
     AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND COALESCE(
-      COALESCE(
-        DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by"),
-        (
-          DATE_PART(EPOCH_MICROSECOND, "t"."paid_at") + 172800000000
-        )
-      ) < 1717344000000000,
-      FALSE
-    )
   GROUP BY
     "t"."merchant_id"
 ), pop8 AS (
@@ -231,27 +251,25 @@ WITH m AS (
 ), pop9 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i14_n_0
+    COUNT_IF(COALESCE("t"."kind" = 'qa', FALSE)) AS i14_n_0
   FROM content AS t
   WHERE
     "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND COALESCE("t"."kind" = 'qa', FALSE)
   GROUP BY
     "t"."merchant_id"
 ), pop10 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i15_n_0
+    COUNT_IF(COALESCE("t"."kind" = 'video', FALSE)) AS i15_n_0
   FROM content AS t
   WHERE
     "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND COALESCE("t"."kind" = 'video', FALSE)
   GROUP BY
     "t"."merchant_id"
 ), pop11 AS (

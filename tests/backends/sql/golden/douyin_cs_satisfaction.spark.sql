@@ -13,80 +13,77 @@ WITH m AS (
 ), pop1 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)) AS i0_num_1
+      NOT `t`.`rating` IS NULL AND NOT (
+        COALESCE(`t`.`reported_malicious`, FALSE)
+      )) AS i0_den_0,
+    COUNT(*) FILTER(WHERE
+      (
+        NOT `t`.`rating` IS NULL AND NOT (
+          COALESCE(`t`.`reported_malicious`, FALSE)
+        )
+      )
+      AND COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)) AS i0_num_1
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
-      NOT `t`.`rating` IS NULL AND NOT (
-        COALESCE(`t`.`reported_malicious`, FALSE)
-      )
-    )
   GROUP BY
     `t`.`merchant_id`
 ), pop2 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS o1_n_0
+    COUNT(*) FILTER(WHERE
+      (
+        NOT `t`.`rating` IS NULL AND NOT (
+          COALESCE(`t`.`reported_malicious`, FALSE)
+        )
+      )
+      AND COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)) AS o1_n_0
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
-      (
-        NOT `t`.`rating` IS NULL AND NOT (
-          COALESCE(`t`.`reported_malicious`, FALSE)
-        )
-      )
-      AND COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)
-    )
   GROUP BY
     `t`.`merchant_id`
 ), pop3 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS o2_n_0
+    COUNT(*) FILTER(WHERE
+      (
+        NOT `t`.`rating` IS NULL AND NOT (
+          COALESCE(`t`.`reported_malicious`, FALSE)
+        )
+      )
+      AND COALESCE(`t`.`rating` = 'neutral', FALSE)) AS o2_n_0
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
-      (
-        NOT `t`.`rating` IS NULL AND NOT (
-          COALESCE(`t`.`reported_malicious`, FALSE)
-        )
-      )
-      AND COALESCE(`t`.`rating` = 'neutral', FALSE)
-    )
   GROUP BY
     `t`.`merchant_id`
 ), pop4 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS o3_n_0
+    COUNT(*) FILTER(WHERE
+      (
+        NOT `t`.`rating` IS NULL AND NOT (
+          COALESCE(`t`.`reported_malicious`, FALSE)
+        )
+      )
+      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS o3_n_0
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
-      (
-        NOT `t`.`rating` IS NULL AND NOT (
-          COALESCE(`t`.`reported_malicious`, FALSE)
-        )
-      )
-      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)
-    )
   GROUP BY
     `t`.`merchant_id`
 ), s1 AS (

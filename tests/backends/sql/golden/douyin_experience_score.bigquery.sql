@@ -84,33 +84,63 @@ FROM (
     SELECT
       `t`.`merchant_id` AS merchant_id,
       SUM(
-        (
-          UNIX_MICROS(
+        IF(
+          NOT UNIX_MICROS(
             CASE
               WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
               THEN `t`.`delivered_at`
             END
-          ) - UNIX_MICROS(
+          ) IS NULL
+          AND NOT UNIX_MICROS(
             CASE
               WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
               THEN `t`.`first_scan_at`
             END
-          )
+          ) IS NULL,
+          (
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`delivered_at`
+              END
+            ) - UNIX_MICROS(
+              CASE
+                WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`first_scan_at`
+              END
+            )
+          ),
+          NULL
         )
       ) AS i3_sum_0,
       COUNT(
-        (
-          UNIX_MICROS(
+        IF(
+          NOT UNIX_MICROS(
             CASE
               WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
               THEN `t`.`delivered_at`
             END
-          ) - UNIX_MICROS(
+          ) IS NULL
+          AND NOT UNIX_MICROS(
             CASE
               WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
               THEN `t`.`first_scan_at`
             END
-          )
+          ) IS NULL,
+          (
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`delivered_at`
+              END
+            ) - UNIX_MICROS(
+              CASE
+                WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`first_scan_at`
+              END
+            )
+          ),
+          NULL
         )
       ) AS i3_n_1
     FROM orders AS t
@@ -120,20 +150,6 @@ FROM (
       AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-      AND (
-        NOT UNIX_MICROS(
-          CASE
-            WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`delivered_at`
-          END
-        ) IS NULL
-        AND NOT UNIX_MICROS(
-          CASE
-            WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`first_scan_at`
-          END
-        ) IS NULL
-      )
     GROUP BY
       `t`.`merchant_id`
   ), pop5 AS (
@@ -176,19 +192,23 @@ FROM (
   ), pop6 AS (
     SELECT
       `t`.`merchant_id` AS merchant_id,
-      COUNT(*) AS i5_den_0,
-      COUNTIF(COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+      COUNTIF(NOT `t`.`rating` IS NULL AND NOT (
+        COALESCE(`t`.`reported_malicious`, FALSE)
+      )) AS i5_den_0,
+      COUNTIF(
+        (
+          NOT `t`.`rating` IS NULL AND NOT (
+            COALESCE(`t`.`reported_malicious`, FALSE)
+          )
+        )
+        AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)
+      ) AS i5_num_1
     FROM im_sessions AS t
     WHERE
       `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`started_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-      AND (
-        NOT `t`.`rating` IS NULL AND NOT (
-          COALESCE(`t`.`reported_malicious`, FALSE)
-        )
-      )
     GROUP BY
       `t`.`merchant_id`
   ), pop7 AS (
@@ -1010,33 +1030,63 @@ LEFT JOIN (
     SELECT
       `t`.`merchant_id` AS merchant_id,
       SUM(
-        (
-          UNIX_MICROS(
+        IF(
+          NOT UNIX_MICROS(
             CASE
               WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
               THEN `t`.`delivered_at`
             END
-          ) - UNIX_MICROS(
+          ) IS NULL
+          AND NOT UNIX_MICROS(
             CASE
               WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
               THEN `t`.`first_scan_at`
             END
-          )
+          ) IS NULL,
+          (
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`delivered_at`
+              END
+            ) - UNIX_MICROS(
+              CASE
+                WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`first_scan_at`
+              END
+            )
+          ),
+          NULL
         )
       ) AS i3_sum_0,
       COUNT(
-        (
-          UNIX_MICROS(
+        IF(
+          NOT UNIX_MICROS(
             CASE
               WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
               THEN `t`.`delivered_at`
             END
-          ) - UNIX_MICROS(
+          ) IS NULL
+          AND NOT UNIX_MICROS(
             CASE
               WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
               THEN `t`.`first_scan_at`
             END
-          )
+          ) IS NULL,
+          (
+            UNIX_MICROS(
+              CASE
+                WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`delivered_at`
+              END
+            ) - UNIX_MICROS(
+              CASE
+                WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+                THEN `t`.`first_scan_at`
+              END
+            )
+          ),
+          NULL
         )
       ) AS i3_n_1
     FROM orders AS t
@@ -1046,20 +1096,6 @@ LEFT JOIN (
       AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-      AND (
-        NOT UNIX_MICROS(
-          CASE
-            WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`delivered_at`
-          END
-        ) IS NULL
-        AND NOT UNIX_MICROS(
-          CASE
-            WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`first_scan_at`
-          END
-        ) IS NULL
-      )
     GROUP BY
       `t`.`merchant_id`
   ), pop5_shadow AS (
@@ -1093,19 +1129,23 @@ LEFT JOIN (
   ), pop6_shadow AS (
     SELECT
       `t`.`merchant_id` AS merchant_id,
-      COUNT(*) AS i5_den_0,
-      COUNTIF(COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+      COUNTIF(NOT `t`.`rating` IS NULL AND NOT (
+        COALESCE(`t`.`reported_malicious`, FALSE)
+      )) AS i5_den_0,
+      COUNTIF(
+        (
+          NOT `t`.`rating` IS NULL AND NOT (
+            COALESCE(`t`.`reported_malicious`, FALSE)
+          )
+        )
+        AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)
+      ) AS i5_num_1
     FROM im_sessions AS t
     WHERE
       `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`started_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-      AND (
-        NOT `t`.`rating` IS NULL AND NOT (
-          COALESCE(`t`.`reported_malicious`, FALSE)
-        )
-      )
     GROUP BY
       `t`.`merchant_id`
   ), pop7_shadow AS (

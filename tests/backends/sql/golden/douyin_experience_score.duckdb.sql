@@ -97,7 +97,19 @@ FROM (
             END
           )
         )
-      ) AS i3_sum_0,
+      ) FILTER(WHERE
+        NOT EPOCH_US(
+          CASE
+            WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."delivered_at"
+          END
+        ) IS NULL
+        AND NOT EPOCH_US(
+          CASE
+            WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_scan_at"
+          END
+        ) IS NULL) AS i3_sum_0,
       COUNT(
         (
           EPOCH_US(
@@ -112,15 +124,7 @@ FROM (
             END
           )
         )
-      ) AS i3_n_1
-    FROM orders AS t
-    WHERE
-      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
+      ) FILTER(WHERE
         NOT EPOCH_US(
           CASE
             WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -132,8 +136,14 @@ FROM (
             WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
             THEN "t"."first_scan_at"
           END
-        ) IS NULL
-      )
+        ) IS NULL) AS i3_n_1
+    FROM orders AS t
+    WHERE
+      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND NOT COALESCE("t"."is_fraud", FALSE)
+      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
   ), pop5 AS (
@@ -175,20 +185,23 @@ FROM (
   ), pop6 AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i5_den_0,
       COUNT(*) FILTER(WHERE
-        COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+        NOT "t"."rating" IS NULL AND NOT (
+          COALESCE("t"."reported_malicious", FALSE)
+        )) AS i5_den_0,
+      COUNT(*) FILTER(WHERE
+        (
+          NOT "t"."rating" IS NULL AND NOT (
+            COALESCE("t"."reported_malicious", FALSE)
+          )
+        )
+        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
-        NOT "t"."rating" IS NULL AND NOT (
-          COALESCE("t"."reported_malicious", FALSE)
-        )
-      )
     GROUP BY
       "t"."merchant_id"
   ), pop7 AS (
@@ -987,7 +1000,19 @@ LEFT JOIN (
             END
           )
         )
-      ) AS i3_sum_0,
+      ) FILTER(WHERE
+        NOT EPOCH_US(
+          CASE
+            WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."delivered_at"
+          END
+        ) IS NULL
+        AND NOT EPOCH_US(
+          CASE
+            WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_scan_at"
+          END
+        ) IS NULL) AS i3_sum_0,
       COUNT(
         (
           EPOCH_US(
@@ -1002,15 +1027,7 @@ LEFT JOIN (
             END
           )
         )
-      ) AS i3_n_1
-    FROM orders AS t
-    WHERE
-      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
+      ) FILTER(WHERE
         NOT EPOCH_US(
           CASE
             WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -1022,8 +1039,14 @@ LEFT JOIN (
             WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
             THEN "t"."first_scan_at"
           END
-        ) IS NULL
-      )
+        ) IS NULL) AS i3_n_1
+    FROM orders AS t
+    WHERE
+      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND NOT COALESCE("t"."is_fraud", FALSE)
+      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
   ), pop5_shadow AS (
@@ -1056,20 +1079,23 @@ LEFT JOIN (
   ), pop6_shadow AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i5_den_0,
       COUNT(*) FILTER(WHERE
-        COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+        NOT "t"."rating" IS NULL AND NOT (
+          COALESCE("t"."reported_malicious", FALSE)
+        )) AS i5_den_0,
+      COUNT(*) FILTER(WHERE
+        (
+          NOT "t"."rating" IS NULL AND NOT (
+            COALESCE("t"."reported_malicious", FALSE)
+          )
+        )
+        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
-        NOT "t"."rating" IS NULL AND NOT (
-          COALESCE("t"."reported_malicious", FALSE)
-        )
-      )
     GROUP BY
       "t"."merchant_id"
   ), pop7_shadow AS (

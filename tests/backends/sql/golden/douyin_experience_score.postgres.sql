@@ -90,7 +90,15 @@ FROM (
             THEN "t"."first_scan_at"
           END) * 1000000 AS BIGINT)
         )
-      ) AS i3_sum_0,
+      ) FILTER(WHERE
+        NOT CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."delivered_at"
+        END) * 1000000 AS BIGINT) IS NULL
+        AND NOT CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_scan_at"
+        END) * 1000000 AS BIGINT) IS NULL) AS i3_sum_0,
       COUNT(
         (
           CAST(EXTRACT(EPOCH FROM CASE
@@ -101,15 +109,7 @@ FROM (
             THEN "t"."first_scan_at"
           END) * 1000000 AS BIGINT)
         )
-      ) AS i3_n_1
-    FROM orders AS t
-    WHERE
-      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
+      ) FILTER(WHERE
         NOT CAST(EXTRACT(EPOCH FROM CASE
           WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
           THEN "t"."delivered_at"
@@ -117,8 +117,14 @@ FROM (
         AND NOT CAST(EXTRACT(EPOCH FROM CASE
           WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
           THEN "t"."first_scan_at"
-        END) * 1000000 AS BIGINT) IS NULL
-      )
+        END) * 1000000 AS BIGINT) IS NULL) AS i3_n_1
+    FROM orders AS t
+    WHERE
+      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND NOT COALESCE("t"."is_fraud", FALSE)
+      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
   ), pop5 AS (
@@ -158,20 +164,23 @@ FROM (
   ), pop6 AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i5_den_0,
       COUNT(*) FILTER(WHERE
-        COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+        NOT "t"."rating" IS NULL AND NOT (
+          COALESCE("t"."reported_malicious", FALSE)
+        )) AS i5_den_0,
+      COUNT(*) FILTER(WHERE
+        (
+          NOT "t"."rating" IS NULL AND NOT (
+            COALESCE("t"."reported_malicious", FALSE)
+          )
+        )
+        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
-        NOT "t"."rating" IS NULL AND NOT (
-          COALESCE("t"."reported_malicious", FALSE)
-        )
-      )
     GROUP BY
       "t"."merchant_id"
   ), pop7 AS (
@@ -992,7 +1001,15 @@ LEFT JOIN (
             THEN "t"."first_scan_at"
           END) * 1000000 AS BIGINT)
         )
-      ) AS i3_sum_0,
+      ) FILTER(WHERE
+        NOT CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."delivered_at"
+        END) * 1000000 AS BIGINT) IS NULL
+        AND NOT CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_scan_at"
+        END) * 1000000 AS BIGINT) IS NULL) AS i3_sum_0,
       COUNT(
         (
           CAST(EXTRACT(EPOCH FROM CASE
@@ -1003,15 +1020,7 @@ LEFT JOIN (
             THEN "t"."first_scan_at"
           END) * 1000000 AS BIGINT)
         )
-      ) AS i3_n_1
-    FROM orders AS t
-    WHERE
-      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
+      ) FILTER(WHERE
         NOT CAST(EXTRACT(EPOCH FROM CASE
           WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
           THEN "t"."delivered_at"
@@ -1019,8 +1028,14 @@ LEFT JOIN (
         AND NOT CAST(EXTRACT(EPOCH FROM CASE
           WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
           THEN "t"."first_scan_at"
-        END) * 1000000 AS BIGINT) IS NULL
-      )
+        END) * 1000000 AS BIGINT) IS NULL) AS i3_n_1
+    FROM orders AS t
+    WHERE
+      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND NOT COALESCE("t"."is_fraud", FALSE)
+      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
   ), pop5_shadow AS (
@@ -1053,20 +1068,23 @@ LEFT JOIN (
   ), pop6_shadow AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i5_den_0,
       COUNT(*) FILTER(WHERE
-        COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+        NOT "t"."rating" IS NULL AND NOT (
+          COALESCE("t"."reported_malicious", FALSE)
+        )) AS i5_den_0,
+      COUNT(*) FILTER(WHERE
+        (
+          NOT "t"."rating" IS NULL AND NOT (
+            COALESCE("t"."reported_malicious", FALSE)
+          )
+        )
+        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
-        NOT "t"."rating" IS NULL AND NOT (
-          COALESCE("t"."reported_malicious", FALSE)
-        )
-      )
     GROUP BY
       "t"."merchant_id"
   ), pop7_shadow AS (

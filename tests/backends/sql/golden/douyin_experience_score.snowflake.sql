@@ -85,37 +85,71 @@ FROM (
     SELECT
       "t"."merchant_id" AS merchant_id,
       SUM(
-        (
-          DATE_PART(
+        IFF(
+          NOT DATE_PART(
             EPOCH_MICROSECOND,
             CASE
               WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
               THEN "t"."delivered_at"
             END
-          ) - DATE_PART(
+          ) IS NULL
+          AND NOT DATE_PART(
             EPOCH_MICROSECOND,
             CASE
               WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
               THEN "t"."first_scan_at"
             END
-          )
+          ) IS NULL,
+          (
+            DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."delivered_at"
+              END
+            ) - DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."first_scan_at"
+              END
+            )
+          ),
+          NULL
         )
       ) AS i3_sum_0,
       COUNT(
-        (
-          DATE_PART(
+        IFF(
+          NOT DATE_PART(
             EPOCH_MICROSECOND,
             CASE
               WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
               THEN "t"."delivered_at"
             END
-          ) - DATE_PART(
+          ) IS NULL
+          AND NOT DATE_PART(
             EPOCH_MICROSECOND,
             CASE
               WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
               THEN "t"."first_scan_at"
             END
-          )
+          ) IS NULL,
+          (
+            DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."delivered_at"
+              END
+            ) - DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."first_scan_at"
+              END
+            )
+          ),
+          NULL
         )
       ) AS i3_n_1
     FROM orders AS t
@@ -125,22 +159,6 @@ FROM (
       AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
-        NOT DATE_PART(
-          EPOCH_MICROSECOND,
-          CASE
-            WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."delivered_at"
-          END
-        ) IS NULL
-        AND NOT DATE_PART(
-          EPOCH_MICROSECOND,
-          CASE
-            WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_scan_at"
-          END
-        ) IS NULL
-      )
     GROUP BY
       "t"."merchant_id"
   ), pop5 AS (
@@ -184,19 +202,23 @@ FROM (
   ), pop6 AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i5_den_0,
-      COUNT_IF(COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+      COUNT_IF(NOT "t"."rating" IS NULL AND NOT (
+        COALESCE("t"."reported_malicious", FALSE)
+      )) AS i5_den_0,
+      COUNT_IF(
+        (
+          NOT "t"."rating" IS NULL AND NOT (
+            COALESCE("t"."reported_malicious", FALSE)
+          )
+        )
+        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)
+      ) AS i5_num_1
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
-        NOT "t"."rating" IS NULL AND NOT (
-          COALESCE("t"."reported_malicious", FALSE)
-        )
-      )
     GROUP BY
       "t"."merchant_id"
   ), pop7 AS (
@@ -1004,37 +1026,71 @@ LEFT JOIN (
     SELECT
       "t"."merchant_id" AS merchant_id,
       SUM(
-        (
-          DATE_PART(
+        IFF(
+          NOT DATE_PART(
             EPOCH_MICROSECOND,
             CASE
               WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
               THEN "t"."delivered_at"
             END
-          ) - DATE_PART(
+          ) IS NULL
+          AND NOT DATE_PART(
             EPOCH_MICROSECOND,
             CASE
               WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
               THEN "t"."first_scan_at"
             END
-          )
+          ) IS NULL,
+          (
+            DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."delivered_at"
+              END
+            ) - DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."first_scan_at"
+              END
+            )
+          ),
+          NULL
         )
       ) AS i3_sum_0,
       COUNT(
-        (
-          DATE_PART(
+        IFF(
+          NOT DATE_PART(
             EPOCH_MICROSECOND,
             CASE
               WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
               THEN "t"."delivered_at"
             END
-          ) - DATE_PART(
+          ) IS NULL
+          AND NOT DATE_PART(
             EPOCH_MICROSECOND,
             CASE
               WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
               THEN "t"."first_scan_at"
             END
-          )
+          ) IS NULL,
+          (
+            DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."delivered_at"
+              END
+            ) - DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."first_scan_at"
+              END
+            )
+          ),
+          NULL
         )
       ) AS i3_n_1
     FROM orders AS t
@@ -1044,22 +1100,6 @@ LEFT JOIN (
       AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
-        NOT DATE_PART(
-          EPOCH_MICROSECOND,
-          CASE
-            WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."delivered_at"
-          END
-        ) IS NULL
-        AND NOT DATE_PART(
-          EPOCH_MICROSECOND,
-          CASE
-            WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_scan_at"
-          END
-        ) IS NULL
-      )
     GROUP BY
       "t"."merchant_id"
   ), pop5_shadow AS (
@@ -1093,19 +1133,23 @@ LEFT JOIN (
   ), pop6_shadow AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i5_den_0,
-      COUNT_IF(COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+      COUNT_IF(NOT "t"."rating" IS NULL AND NOT (
+        COALESCE("t"."reported_malicious", FALSE)
+      )) AS i5_den_0,
+      COUNT_IF(
+        (
+          NOT "t"."rating" IS NULL AND NOT (
+            COALESCE("t"."reported_malicious", FALSE)
+          )
+        )
+        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)
+      ) AS i5_num_1
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND (
-        NOT "t"."rating" IS NULL AND NOT (
-          COALESCE("t"."reported_malicious", FALSE)
-        )
-      )
     GROUP BY
       "t"."merchant_id"
   ), pop7_shadow AS (

@@ -91,7 +91,19 @@ WITH m AS (
           END
         )
       )
-    ) AS i3_sum_0,
+    ) FILTER(WHERE
+      NOT UNIX_MICROS(
+        CASE
+          WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`delivered_at`
+        END
+      ) IS NULL
+      AND NOT UNIX_MICROS(
+        CASE
+          WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`first_scan_at`
+        END
+      ) IS NULL) AS i3_sum_0,
     COUNT(
       (
         UNIX_MICROS(
@@ -106,15 +118,7 @@ WITH m AS (
           END
         )
       )
-    ) AS i3_n_1
-  FROM orders AS t
-  WHERE
-    `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
+    ) FILTER(WHERE
       NOT UNIX_MICROS(
         CASE
           WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -126,8 +130,14 @@ WITH m AS (
           WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
           THEN `t`.`first_scan_at`
         END
-      ) IS NULL
-    )
+      ) IS NULL) AS i3_n_1
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), pop5 AS (
@@ -169,20 +179,23 @@ WITH m AS (
 ), pop6 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS i5_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+      NOT `t`.`rating` IS NULL AND NOT (
+        COALESCE(`t`.`reported_malicious`, FALSE)
+      )) AS i5_den_0,
+    COUNT(*) FILTER(WHERE
+      (
+        NOT `t`.`rating` IS NULL AND NOT (
+          COALESCE(`t`.`reported_malicious`, FALSE)
+        )
+      )
+      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
-      NOT `t`.`rating` IS NULL AND NOT (
-        COALESCE(`t`.`reported_malicious`, FALSE)
-      )
-    )
   GROUP BY
     `t`.`merchant_id`
 ), pop7 AS (
@@ -946,7 +959,19 @@ WITH m AS (
           END
         )
       )
-    ) AS i3_sum_0,
+    ) FILTER(WHERE
+      NOT UNIX_MICROS(
+        CASE
+          WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`delivered_at`
+        END
+      ) IS NULL
+      AND NOT UNIX_MICROS(
+        CASE
+          WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`first_scan_at`
+        END
+      ) IS NULL) AS i3_sum_0,
     COUNT(
       (
         UNIX_MICROS(
@@ -961,15 +986,7 @@ WITH m AS (
           END
         )
       )
-    ) AS i3_n_1
-  FROM orders AS t
-  WHERE
-    `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
+    ) FILTER(WHERE
       NOT UNIX_MICROS(
         CASE
           WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -981,8 +998,14 @@ WITH m AS (
           WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
           THEN `t`.`first_scan_at`
         END
-      ) IS NULL
-    )
+      ) IS NULL) AS i3_n_1
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), pop5_shadow AS (
@@ -1015,20 +1038,23 @@ WITH m AS (
 ), pop6_shadow AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS i5_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
+      NOT `t`.`rating` IS NULL AND NOT (
+        COALESCE(`t`.`reported_malicious`, FALSE)
+      )) AS i5_den_0,
+    COUNT(*) FILTER(WHERE
+      (
+        NOT `t`.`rating` IS NULL AND NOT (
+          COALESCE(`t`.`reported_malicious`, FALSE)
+        )
+      )
+      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
-      NOT `t`.`rating` IS NULL AND NOT (
-        COALESCE(`t`.`reported_malicious`, FALSE)
-      )
-    )
   GROUP BY
     `t`.`merchant_id`
 ), pop7_shadow AS (

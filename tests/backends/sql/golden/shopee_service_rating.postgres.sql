@@ -122,15 +122,7 @@ WITH m AS (
 ), pop4 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d3_0
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."promised_ship_by" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+    COUNT(*) FILTER(WHERE
       NOT CAST(EXTRACT(EPOCH FROM CASE
         WHEN "t"."shipped_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
         THEN "t"."shipped_at"
@@ -145,21 +137,20 @@ WITH m AS (
           ) <= 7200000000,
           FALSE
         )
-      )
-    )
+      )) AS d3_0
+  FROM orders AS t
+  WHERE
+    "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND NOT COALESCE("t"."is_fraud", FALSE)
+    AND "t"."promised_ship_by" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."promised_ship_by" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."promised_ship_by" < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop5 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d4_0
-  FROM disputes AS t
-  WHERE
-    "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+    COUNT(*) FILTER(WHERE
       COALESCE(
         (
           CAST(EXTRACT(EPOCH FROM CASE
@@ -180,21 +171,19 @@ WITH m AS (
           ) > 172800000000,
           FALSE
         )
-      )
-    )
-  GROUP BY
-    "t"."merchant_id"
-), pop6 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d5_0
+      )) AS d4_0
   FROM disputes AS t
   WHERE
     "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+  GROUP BY
+    "t"."merchant_id"
+), pop6 AS (
+  SELECT
+    "t"."merchant_id" AS merchant_id,
+    COUNT(*) FILTER(WHERE
       COALESCE(
         (
           CAST(EXTRACT(EPOCH FROM CASE
@@ -215,8 +204,13 @@ WITH m AS (
           ) > 259200000000,
           FALSE
         )
-      )
-    )
+      )) AS d5_0
+  FROM disputes AS t
+  WHERE
+    "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1 AS (
@@ -679,15 +673,7 @@ WITH m AS (
 ), pop4_hm1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d3_0
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."promised_ship_by" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+    COUNT(*) FILTER(WHERE
       NOT CAST(EXTRACT(EPOCH FROM CASE
         WHEN "t"."shipped_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
         THEN "t"."shipped_at"
@@ -702,21 +688,20 @@ WITH m AS (
           ) <= 7200000000,
           FALSE
         )
-      )
-    )
+      )) AS d3_0
+  FROM orders AS t
+  WHERE
+    "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND NOT COALESCE("t"."is_fraud", FALSE)
+    AND "t"."promised_ship_by" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."promised_ship_by" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."promised_ship_by" < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop5_hm1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d4_0
-  FROM disputes AS t
-  WHERE
-    "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+    COUNT(*) FILTER(WHERE
       COALESCE(
         (
           CAST(EXTRACT(EPOCH FROM CASE
@@ -737,21 +722,19 @@ WITH m AS (
           ) > 172800000000,
           FALSE
         )
-      )
-    )
-  GROUP BY
-    "t"."merchant_id"
-), pop6_hm1 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d5_0
+      )) AS d4_0
   FROM disputes AS t
   WHERE
     "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+  GROUP BY
+    "t"."merchant_id"
+), pop6_hm1 AS (
+  SELECT
+    "t"."merchant_id" AS merchant_id,
+    COUNT(*) FILTER(WHERE
       COALESCE(
         (
           CAST(EXTRACT(EPOCH FROM CASE
@@ -772,8 +755,13 @@ WITH m AS (
           ) > 259200000000,
           FALSE
         )
-      )
-    )
+      )) AS d5_0
+  FROM disputes AS t
+  WHERE
+    "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1_hm1 AS (

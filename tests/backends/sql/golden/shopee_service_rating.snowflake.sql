@@ -141,15 +141,7 @@ WITH m AS (
 ), pop4 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d3_0
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."promised_ship_by" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+    COUNT_IF(
       NOT DATE_PART(
         EPOCH_MICROSECOND,
         CASE
@@ -171,20 +163,20 @@ WITH m AS (
           FALSE
         )
       )
-    )
+    ) AS d3_0
+  FROM orders AS t
+  WHERE
+    "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND NOT COALESCE("t"."is_fraud", FALSE)
+    AND "t"."promised_ship_by" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."promised_ship_by" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."promised_ship_by" < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop5 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d4_0
-  FROM disputes AS t
-  WHERE
-    "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+    COUNT_IF(
       COALESCE(
         (
           DATE_PART(
@@ -212,20 +204,19 @@ WITH m AS (
           FALSE
         )
       )
-    )
-  GROUP BY
-    "t"."merchant_id"
-), pop6 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d5_0
+    ) AS d4_0
   FROM disputes AS t
   WHERE
     "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+  GROUP BY
+    "t"."merchant_id"
+), pop6 AS (
+  SELECT
+    "t"."merchant_id" AS merchant_id,
+    COUNT_IF(
       COALESCE(
         (
           DATE_PART(
@@ -253,7 +244,13 @@ WITH m AS (
           FALSE
         )
       )
-    )
+    ) AS d5_0
+  FROM disputes AS t
+  WHERE
+    "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1 AS (
@@ -742,15 +739,7 @@ WITH m AS (
 ), pop4_hm1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d3_0
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."promised_ship_by" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+    COUNT_IF(
       NOT DATE_PART(
         EPOCH_MICROSECOND,
         CASE
@@ -772,20 +761,20 @@ WITH m AS (
           FALSE
         )
       )
-    )
+    ) AS d3_0
+  FROM orders AS t
+  WHERE
+    "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND NOT COALESCE("t"."is_fraud", FALSE)
+    AND "t"."promised_ship_by" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."promised_ship_by" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."promised_ship_by" < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop5_hm1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d4_0
-  FROM disputes AS t
-  WHERE
-    "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+    COUNT_IF(
       COALESCE(
         (
           DATE_PART(
@@ -813,20 +802,19 @@ WITH m AS (
           FALSE
         )
       )
-    )
-  GROUP BY
-    "t"."merchant_id"
-), pop6_hm1 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS d5_0
+    ) AS d4_0
   FROM disputes AS t
   WHERE
     "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND (
+  GROUP BY
+    "t"."merchant_id"
+), pop6_hm1 AS (
+  SELECT
+    "t"."merchant_id" AS merchant_id,
+    COUNT_IF(
       COALESCE(
         (
           DATE_PART(
@@ -854,7 +842,13 @@ WITH m AS (
           FALSE
         )
       )
-    )
+    ) AS d5_0
+  FROM disputes AS t
+  WHERE
+    "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1_hm1 AS (

@@ -133,15 +133,7 @@ WITH m AS (
 ), pop4 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS d3_0
-  FROM orders AS t
-  WHERE
-    `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`promised_ship_by` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`promised_ship_by` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`promised_ship_by` < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
+    COUNT(*) FILTER(WHERE
       NOT UNIX_MICROS(
         CASE
           WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -160,21 +152,20 @@ WITH m AS (
           ) <= 7200000000,
           FALSE
         )
-      )
-    )
+      )) AS d3_0
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`promised_ship_by` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), pop5 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS d4_0
-  FROM disputes AS t
-  WHERE
-    `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`opened_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
+    COUNT(*) FILTER(WHERE
       COALESCE(
         (
           UNIX_MICROS(
@@ -196,21 +187,19 @@ WITH m AS (
         AND COALESCE((
           1717344000000000 - UNIX_MICROS(`t`.`opened_at`)
         ) > 172800000000, FALSE)
-      )
-    )
-  GROUP BY
-    `t`.`merchant_id`
-), pop6 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS d5_0
+      )) AS d4_0
   FROM disputes AS t
   WHERE
     `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`opened_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
+  GROUP BY
+    `t`.`merchant_id`
+), pop6 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) FILTER(WHERE
       COALESCE(
         (
           UNIX_MICROS(
@@ -232,8 +221,13 @@ WITH m AS (
         AND COALESCE((
           1717344000000000 - UNIX_MICROS(`t`.`opened_at`)
         ) > 259200000000, FALSE)
-      )
-    )
+      )) AS d5_0
+  FROM disputes AS t
+  WHERE
+    `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), s1 AS (
@@ -703,15 +697,7 @@ WITH m AS (
 ), pop4_hm1 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS d3_0
-  FROM orders AS t
-  WHERE
-    `t`.`paid_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`promised_ship_by` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`promised_ship_by` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`promised_ship_by` < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
+    COUNT(*) FILTER(WHERE
       NOT UNIX_MICROS(
         CASE
           WHEN `t`.`shipped_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -730,21 +716,20 @@ WITH m AS (
           ) <= 7200000000,
           FALSE
         )
-      )
-    )
+      )) AS d3_0
+  FROM orders AS t
+  WHERE
+    `t`.`paid_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
+    AND `t`.`promised_ship_by` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`promised_ship_by` < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), pop5_hm1 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS d4_0
-  FROM disputes AS t
-  WHERE
-    `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`opened_at` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
+    COUNT(*) FILTER(WHERE
       COALESCE(
         (
           UNIX_MICROS(
@@ -766,21 +751,19 @@ WITH m AS (
         AND COALESCE((
           1714665600000000 - UNIX_MICROS(`t`.`opened_at`)
         ) > 172800000000, FALSE)
-      )
-    )
-  GROUP BY
-    `t`.`merchant_id`
-), pop6_hm1 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS d5_0
+      )) AS d4_0
   FROM disputes AS t
   WHERE
     `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`opened_at` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND (
+  GROUP BY
+    `t`.`merchant_id`
+), pop6_hm1 AS (
+  SELECT
+    `t`.`merchant_id` AS merchant_id,
+    COUNT(*) FILTER(WHERE
       COALESCE(
         (
           UNIX_MICROS(
@@ -802,8 +785,13 @@ WITH m AS (
         AND COALESCE((
           1714665600000000 - UNIX_MICROS(`t`.`opened_at`)
         ) > 259200000000, FALSE)
-      )
-    )
+      )) AS d5_0
+  FROM disputes AS t
+  WHERE
+    `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMP)
+    AND `t`.`opened_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), s1_hm1 AS (

@@ -258,14 +258,13 @@ WITH m AS (
 ), pop9 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS d13_0
+    COUNTIF(COALESCE(`t`.`kind` = 'cashback_card', FALSE)) AS d13_0
   FROM violations AS t
   WHERE
     `t`.`confirmed_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`confirmed_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`confirmed_at` >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`confirmed_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-    AND COALESCE(`t`.`kind` = 'cashback_card', FALSE)
   GROUP BY
     `t`.`merchant_id`
 ), s1 AS (
@@ -1493,14 +1492,13 @@ WITH m AS (
 ), pop9_hw1 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS d13_0
+    COUNTIF(COALESCE(`t`.`kind` = 'cashback_card', FALSE)) AS d13_0
   FROM violations AS t
   WHERE
     `t`.`confirmed_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`confirmed_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`confirmed_at` >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`confirmed_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-    AND COALESCE(`t`.`kind` = 'cashback_card', FALSE)
   GROUP BY
     `t`.`merchant_id`
 ), s1_hw1 AS (
@@ -2728,14 +2726,13 @@ WITH m AS (
 ), pop9_hw2 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS d13_0
+    COUNTIF(COALESCE(`t`.`kind` = 'cashback_card', FALSE)) AS d13_0
   FROM violations AS t
   WHERE
     `t`.`confirmed_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`confirmed_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`confirmed_at` >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`confirmed_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-    AND COALESCE(`t`.`kind` = 'cashback_card', FALSE)
   GROUP BY
     `t`.`merchant_id`
 ), s1_hw2 AS (

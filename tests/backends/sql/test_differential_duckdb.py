@@ -7,8 +7,10 @@ Two kinds of data:
   (as-of, 1 µs before, as-of - 30 d, ± 1 µs, the edges of past assessments), on local
   midnights and on the time-of-day bounds of UTC+8 rubrics; durations exactly on every
   threshold; nulls in every optional column; ties (equal rows, cloned merchants, rows at one
-  instant); merchants without events, not open yet, opened whole months before as-of;
-  groups of one. The reference reads the same Parquet files as DuckDB.
+  instant); merchants without events, not open yet, opened whole months before as-of or
+  between two past assessments; groups of one, an empty-string category, non-ASCII ids.
+  The reference reads the same Parquet files as DuckDB (and validates them: every drawn
+  data set keeps the data model's integrity rules).
 
 Every output column is compared (domain.md §3): numbers within one unit in the 9th decimal,
 everything else identical.
@@ -19,7 +21,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -374,8 +376,17 @@ def _write(folder: Path, data: dict[str, pa.Table]) -> None:
         pq.write_table(table, folder / f"{name}.parquet")
 
 
-def _minimal_rows(tables: dict[str, list[dict]]) -> str:
-    return "\n".join(f"  {t}: {rows}" for t, rows in tables.items() if rows)
+def _shown(program, tables: dict[str, list[dict]]) -> str:
+    """The data set, timestamps as ISO 8601 UTC, for the failure message."""
+    stamps = {(t.name, c.name) for t in program.data.tables for c in t.columns if c.type.value == "timestamp"}
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+    def show(table, column, value):
+        if value is None or (table, column) not in stamps:
+            return value
+        return (epoch + timedelta(microseconds=value)).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return "\n".join(f"  {t}: {[{k: show(t, k, v) for k, v in r.items()} for r in rows]}"
+                     for t, rows in tables.items() if rows)
 
 
 # Examples per rubric as a share of the profile's `max_examples` (ci: 60), so that the file
@@ -399,7 +410,7 @@ def _differential(name: str):
             actual = run_duckdb(program, folder, as_of)
         found = support.differences(expected, actual)
         assert not found, (f"{name} at {as_of}: DuckDB differs from the reference\n  " + "\n  ".join(found)
-                           + "\ndata:\n" + _minimal_rows(tables))
+                           + "\ndata:\n" + _shown(program, tables))
     test.__name__ = f"test_generated_{name}"
     return test
 

@@ -282,9 +282,11 @@ def sql(rubric: Path = typer.Argument(..., help="The .rubric file."),
         dialect: str = typer.Option("duckdb", "--dialect", help="duckdb, spark, bigquery, snowflake or postgres"),
         as_of: str = typer.Option(..., "--as-of", help="The as-of date the windows are computed for.")) -> None:
     """Print the SQL a rubric compiles to (tables are read by their declared names)."""
-    from rubric import driver  # noqa: F401  (the compiler)
     from rubric.backends.sql.from_ir import SqlUnsupported
-    from rubric.backends.sql.render import build_sql, render
+    from rubric.backends.sql.render import DIALECTS, build_sql, render
+
+    if dialect not in DIALECTS:
+        raise _Fail(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}", 2)
 
     program = _compile(rubric)
     day = _date(as_of)

@@ -47,6 +47,11 @@ def _key(path: Path, as_of: date, dialect: str) -> str | None:
                     digest.update(module.read_bytes())
                     break
     digest.update(resources.files("rubric.grammar").joinpath("rubric.lark").read_bytes())
+    # the compiler's own code: an edited backend never serves SQL compiled by the old one
+    package = Path(rubric.__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        stat = source.stat()
+        digest.update(f"{source.relative_to(package)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     digest.update(f"{rubric.__version__}|{as_of.isoformat()}|{dialect}".encode())
     return digest.hexdigest()
 

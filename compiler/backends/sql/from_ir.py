@@ -340,7 +340,7 @@ class _Builder:
     def m_count(self, m: ir.Measure, hint: str):
         n = exp.Coalesce(this=self.aggregate(m.population, f"{hint}_n", exp.Count(this=exp.Star())),
                          expressions=[_lit(0)])
-        return n, {"count": n.copy()}
+        return _double(n), {"count": n.copy()}      # a DOUBLE, as the reference's output columns
 
     def _operand(self, m: ir.Measure):
         return self.row(m.expr, "t", None, m.population.table)

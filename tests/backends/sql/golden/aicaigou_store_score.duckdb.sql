@@ -368,10 +368,10 @@ WITH m AS (
         CAST("pop8"."i13_sum_0" AS DOUBLE) / "pop8"."i13_n_1" / CAST(3600000000.0 AS DOUBLE)
       )
     END AS "ind.avg_refund_hours.value",
-    COALESCE("pop9"."i14_n_0", 0) AS "ind.qa_active.value",
-    COALESCE("pop10"."i15_n_0", 0) AS "ind.video_active.value",
+    CAST(COALESCE("pop9"."i14_n_0", 0) AS DOUBLE) AS "ind.qa_active.value",
+    CAST(COALESCE("pop10"."i15_n_0", 0) AS DOUBLE) AS "ind.video_active.value",
     R9(COALESCE("pop11"."i16_sum_0", 0)) AS "ind.boost_amount.value",
-    COALESCE("pop6"."i17_n_2", 0) AS "ind.trade_orders.value",
+    CAST(COALESCE("pop6"."i17_n_2", 0) AS DOUBLE) AS "ind.trade_orders.value",
     CASE
       WHEN COALESCE("pop1"."i18_den_8", 0) > 0
       THEN R9(

@@ -95,9 +95,9 @@ WITH m AS (
         9
       )
     END AS "ind.satisfaction_rate.value",
-    COALESCE("pop2"."o1_n_0", 0) AS "om.votes_satisfied",
-    COALESCE("pop3"."o2_n_0", 0) AS "om.votes_neutral",
-    COALESCE("pop4"."o3_n_0", 0) AS "om.votes_dissatisfied"
+    CAST(COALESCE("pop2"."o1_n_0", 0) AS DOUBLE PRECISION) AS "om.votes_satisfied",
+    CAST(COALESCE("pop3"."o2_n_0", 0) AS DOUBLE PRECISION) AS "om.votes_neutral",
+    CAST(COALESCE("pop4"."o3_n_0", 0) AS DOUBLE PRECISION) AS "om.votes_dissatisfied"
   FROM m AS b
   LEFT JOIN pop1
     ON "pop1"."merchant_id" = "b"."merchant_id"

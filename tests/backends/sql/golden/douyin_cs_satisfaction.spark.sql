@@ -93,9 +93,9 @@ WITH m AS (
       WHEN COALESCE(`pop1`.`i0_den_0`, 0) > 0
       THEN R9(CAST(COALESCE(`pop1`.`i0_num_1`, 0) AS DOUBLE) / COALESCE(`pop1`.`i0_den_0`, 0))
     END AS `ind.satisfaction_rate.value`,
-    COALESCE(`pop2`.`o1_n_0`, 0) AS `om.votes_satisfied`,
-    COALESCE(`pop3`.`o2_n_0`, 0) AS `om.votes_neutral`,
-    COALESCE(`pop4`.`o3_n_0`, 0) AS `om.votes_dissatisfied`
+    CAST(COALESCE(`pop2`.`o1_n_0`, 0) AS DOUBLE) AS `om.votes_satisfied`,
+    CAST(COALESCE(`pop3`.`o2_n_0`, 0) AS DOUBLE) AS `om.votes_neutral`,
+    CAST(COALESCE(`pop4`.`o3_n_0`, 0) AS DOUBLE) AS `om.votes_dissatisfied`
   FROM m AS b
   LEFT JOIN pop1
     ON `pop1`.`merchant_id` = `b`.`merchant_id`

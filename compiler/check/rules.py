@@ -71,7 +71,7 @@ def _all_items(syms: Symbols):
 def _check_literals(syms: Symbols, sink: Sink) -> None:
     import math
 
-    from rubric.check.types import _walk
+    from rubric.tree import walk as _walk
 
     for item in _all_items(syms):
         for node in _walk(item):
@@ -89,7 +89,7 @@ def _check_literals(syms: Symbols, sink: Sink) -> None:
 
 def _check_unused_conditions(syms: Symbols, sink: Sink) -> None:
     """A condition nobody uses is checked in the context its names fit best (a typo still shows)."""
-    from rubric.check.types import _walk
+    from rubric.tree import walk as _walk
 
     for name, decl in syms.conditions.items():
         if name in syms.used_conditions:

@@ -13,6 +13,7 @@ from typing import Literal
 from rubric.check.symbols import COLUMN_TYPES, Symbols, did_you_mean
 from rubric.diagnostics import Sink
 from rubric.syntax import ast
+from rubric.tree import walk as _walk
 
 __all__ = [
     "Ctx", "Resolution", "availability", "check_group", "describe", "infer", "infer_measure", "check_population",
@@ -168,21 +169,6 @@ def _node_phase(node, syms: Symbols) -> str | None:
             return max((_node_phase(n, syms) or "value" for n in _walk(res[1].expr)), key=PHASES.index, default="value")
         return _phase_of(res, syms) if res is not None and res[0] == "ref" else None
     return None
-
-
-def _walk(node):
-    """Every AST node below `node` (fields that are nodes or tuples of nodes)."""
-    from pydantic import BaseModel
-
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for value in current.__dict__.values():
-            if isinstance(value, BaseModel):
-                stack.append(value)
-            elif isinstance(value, tuple):
-                stack.extend(v for v in value if isinstance(v, BaseModel))
 
 
 def _error(sink: Sink | None, code: str, message: str, span, label: str = "", help: str | None = None) -> None:

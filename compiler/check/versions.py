@@ -163,7 +163,7 @@ def version_changes(before: list, after: list) -> list[str]:
 
 
 def _numbers(node) -> list[str]:
-    from rubric.check.types import _walk
+    from rubric.tree import walk as _walk
 
     found = [n for n in _walk(node) if getattr(n, "kind", None) == "number"]
     return [n.text for n in sorted(found, key=lambda n: n.span.start)]

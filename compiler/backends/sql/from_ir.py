@@ -20,6 +20,7 @@ from rubric.check import parse_zone
 from rubric.ir import nodes as ir
 from rubric.ir.from_ast import HOUR_MICROS
 from rubric.ir.schema import ColumnType
+from rubric.tree import walk as _walk
 
 __all__ = ["SqlUnsupported", "build_query", "column_name"]
 
@@ -869,20 +870,6 @@ def _phase(measure: ir.Measure) -> str:
         if phase and order.index(phase) > order.index(found):
             found = phase
     return found
-
-
-def _walk(node):
-    from pydantic import BaseModel
-
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        for value in current.__dict__.values():
-            if isinstance(value, BaseModel):
-                stack.append(value)
-            elif isinstance(value, tuple):
-                stack.extend(v for v in value if isinstance(v, BaseModel))
 
 
 # --- stages ------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def _load(program, data: Path):
 
 
 def _date(text: str):
-    from datetime import date, datetime
+    from datetime import date
 
     try:
         return date.fromisoformat(text)
@@ -363,8 +363,6 @@ def sample_data(out_dir: Path = typer.Option(..., "--out", help="Folder to write
 def demo(data: Optional[Path] = typer.Option(None, "--data", help="Use this folder instead of the bundled sample."),
          as_of: str = typer.Option(DEMO_AS_OF, "--as-of")) -> None:
     """Score every shipped rubric on the bundled sample data and print a summary."""
-    from rubric.sample.generate import generate_sample
-
     from rubric import driver
 
     rules = sorted(p for p in driver.shipped_rules_dir().glob("*.rubric") if p.stem != "commerce")

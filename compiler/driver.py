@@ -6,6 +6,7 @@ carrying every diagnostic; `check_files` returns diagnostics without raising.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -123,9 +124,7 @@ def check_files(paths) -> tuple[list[Diagnostic], dict[str, SourceFile]]:
 
 # --- scoring ----------------------------------------------------------------------------------
 
-def _as_date(as_of) -> "date":
-    from datetime import date, datetime
-
+def _as_date(as_of) -> date:
     if isinstance(as_of, datetime):
         return as_of.date()
     if isinstance(as_of, date):
@@ -136,9 +135,9 @@ def _as_date(as_of) -> "date":
         raise ValueError(f"as-of {as_of!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-06-03") from None
 
 
-def as_of_instant(program: ir.Program, day) -> "datetime":
+def as_of_instant(program: ir.Program, day) -> datetime:
     """The UTC instant an as-of date means for `program` (00:00 in its zone)."""
-    from datetime import datetime, timezone
+    from datetime import timezone
 
     from rubric.check import parse_zone
 

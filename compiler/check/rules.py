@@ -258,7 +258,6 @@ def _check_curve(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Sink) 
         sink.error("R0407", "a curve needs at least two points", curve.span, "one point",
                    help="give the value where the score starts and where it ends, e.g. `80% -> 1, 98% -> 5`")
         return
-    xs = [p.x.value for p in curve.points]
     for prev, point in zip(curve.points, curve.points[1:]):
         if point.x.value <= prev.x.value:
             sink.error("R0402", "curve points must be listed with increasing values", point.x.span,
@@ -276,7 +275,6 @@ def _check_curve(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Sink) 
                            help=f"scores must not {'fall' if rising else 'rise'} as the value {'rises' if rising else 'rises'}; "
                                 f"check the direction or swap the scores")
                 return
-    del xs
 
 
 def _check_excellent(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Sink) -> None:

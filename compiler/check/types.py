@@ -409,7 +409,7 @@ def _infer_compare(expr: ast.Compare, ctx, syms, sink) -> str | None:
         if labels is not None and _is_label_literal(other, ctx, syms):
             check_label(_label_of(other), other.span, labels[1], labels[0], sink)
             if expr.op not in ("=", "!="):
-                _error(sink, "R0301", f"labels can only be compared with = or !=", expr.span, "not ordered")
+                _error(sink, "R0301", "labels can only be compared with = or !=", expr.span, "not ordered")
             return "bool"
     left = infer(expr.left, ctx, syms, sink)
     if left is None and expr.right.kind == "name" and resolve_name(expr.right.name, ctx, syms) is None:

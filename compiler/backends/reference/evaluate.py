@@ -353,13 +353,6 @@ _COMPARE = {
 
 # --- populations and measures ---------------------------------------------------------------
 
-@dataclass
-class _CompiledPopulation:
-    pop: ir.Population
-    rows_of: Callable[[str], list[dict]]
-    bounds: tuple[int | None, int | None]
-
-
 class _Measures:
     def __init__(self, ctx: _Context):
         self.ctx = ctx

@@ -103,8 +103,6 @@ def _rules(rules, matched: str | None, ctx: _Context, env: dict, parts_failed) -
 
 def trace_from_row(program: ir.Program, row: dict, as_of: date) -> Step:
     """The explanation trace of one merchant from its row of the explain query."""
-    from rubric.backends.reference.evaluate import _Evaluator
-
     # the attributes the rubric reads (as the reference evaluator loads them)
     read = dict(program.needs).get(program.data.entity, ())
     attributes = {k: row.get(f"m.{k}") for k in ("region", "category") if k in read and row.get(f"m.{k}") is not None}

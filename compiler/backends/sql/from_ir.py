@@ -10,7 +10,6 @@ handled explicitly (a comparison with NULL is false; never LEAST/GREATEST).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from sqlglot import exp
@@ -109,12 +108,6 @@ def column_name(kind: str, name: str) -> str:
 
 
 # --- the query builder -----------------------------------------------------------------------
-
-@dataclass
-class _Stage:
-    name: str
-    columns: list = field(default_factory=list)       # [(alias, expression)]
-
 
 class _Builder:
     """Builds the CTE chain of one program at one as-of; `suffix` keeps names apart."""
@@ -308,7 +301,6 @@ class _Builder:
     def population_ctes(self) -> None:
         for entry in self.pops.values():
             pop, alias = entry["pop"], "t"
-            entity = self.p.data.entity
             key = "merchant_id"
             select = exp.select(_col(key, alias).as_(key, copy=False), *[agg.as_(name, copy=False) for name, agg in entry["aggs"]])
             select = select.from_(exp.to_table(pop.table).as_(alias, copy=False), copy=False)
@@ -316,7 +308,6 @@ class _Builder:
             if conds:
                 select = select.where(_and(*conds), copy=False)
             self.ctes.append((entry["cte"], select.group_by(_col(key, alias), copy=False)))
-            del entity
 
     # --- measures -------------------------------------------------------------------------
     def measure(self, m: ir.Measure, hint: str) -> tuple[exp.Expression, dict]:
@@ -843,8 +834,6 @@ class _Builder:
             query = query.with_(name, as_=body, copy=False)     # a copy per CTE would be quadratic
         return query.order_by(_col("merchant_id", b), copy=False)
 
-    def extra_columns(self) -> list:
-        return self._extra if hasattr(self, "_extra") else []
 
 
 def _uses_outer(e: ir.Exists) -> bool:

@@ -151,22 +151,27 @@ def score(rubric: Path = typer.Argument(..., help="The .rubric file."),
         raise _Fail(f"unknown engine {engine!r}: use {', '.join(ENGINES)}", 2)
     day = _date(as_of)
     if engine == "duckdb":
-        table, program = _score_duckdb(rubric, data, day)
+        name, summary = _score_duckdb(rubric, data, day, out_file)
     else:
         program = _compile(rubric)
         table = _score_with(engine, program, data, day, spark_master)
-    if out_file is not None:
-        from rubric.data.write import write_table_atomic
-
-        try:
-            write_table_atomic(table, out_file)
-        except (ValueError, OSError) as e:
-            raise _Fail(f"cannot write {out_file}: {e}", 1) from None
-        err.print(f"wrote {table.num_rows} rows to {out_file}")
+        if out_file is not None:
+            _write_table(table, out_file)
+        name, summary = program.name, summarize_rows(table.to_pylist())
     if explain_out is not None:
         _write_contributions(rubric, data, day, explain_out)
     if not quiet:
-        _summary_rows([(program, table.to_pylist(), day)])
+        _summary_rows([(name, day, summary)], day)
+
+
+def _write_table(table, out_file: Path) -> None:
+    from rubric.data.write import write_table_atomic
+
+    try:
+        write_table_atomic(table, out_file)
+    except (ValueError, OSError) as e:
+        raise _Fail(f"cannot write {out_file}: {e}", 1) from None
+    err.print(f"wrote {table.num_rows} rows to {out_file}")
 
 
 def _write_contributions(rubric: Path, data: Path, day, out_file: Path) -> None:
@@ -179,20 +184,20 @@ def _write_contributions(rubric: Path, data: Path, day, out_file: Path) -> None:
     program = _compile(rubric)
     try:
         current = version_in_force(program, day).program if program.versions else program
-        table = run_sql(render(contributions_query(current, day), "duckdb"), table_spec(current), data)
+        table = run_sql(render(contributions_query(current, day), "duckdb", copy=False), table_spec(current), data)
         write_table_atomic(table, out_file)
     except (ValueError, OSError) as e:
         raise _Fail(f"cannot write {out_file}: {e}", 1) from None
     err.print(f"wrote {table.num_rows} contributions to {out_file}")
 
 
-def _score_duckdb(rubric: Path, data: Path, day):
-    """Compiled SQL from the cache (compiling on a miss), validated data, one DuckDB query."""
-    from types import SimpleNamespace
-
+def _score_duckdb(rubric: Path, data: Path, day, out_file: Path | None):
+    """Compiled SQL from the cache (compiling on a miss), validated data, one DuckDB query
+    into a temporary table that DuckDB writes and summarises. A cached run imports neither
+    the compiler nor pyarrow (Parquet is written by DuckDB). Returns (name, summary)."""
     from rubric.backends.sql.cache import compiled_sql
-    from rubric.backends.sql.duckdb_runner import run_sql
-    from rubric.backends.sql.from_ir import SqlUnsupported
+    from rubric.backends.sql.duckdb_runner import copy_parquet, run_into, summarize
+    from rubric.backends.sql.errors import SqlUnsupported
     from rubric.diagnostics import CompileError
 
     try:
@@ -202,15 +207,23 @@ def _score_duckdb(rubric: Path, data: Path, day):
         raise _Fail("", 1) from None
     except (SqlUnsupported, ValueError) as e:
         raise _Fail(f"the duckdb engine cannot run this rubric: {e}; use --engine python", 1) from None
-    program = entry["program"]
-    if program is None:
-        from rubric.ir.schema import DataModel
+    if out_file is not None and out_file.suffix.lower() not in (".csv", ".parquet", ".json"):
+        raise _Fail(f"cannot write {out_file}: unknown suffix {out_file.suffix!r}; use one of .csv, .parquet, .json", 1)
+    _validate_sql(entry["program"], data, entry)
+    con = run_into(entry["sql"], entry["tables"], data)
+    if out_file is not None:
+        if out_file.suffix.lower() == ".parquet":
+            from rubric.data.write import write_atomic
 
-        model = DataModel.model_validate(entry["model"])
-        program = SimpleNamespace(name=model.name, data=model, needs=tuple((t, tuple(c)) for t, c in entry["needs"]))
-        program.name = rubric.stem
-    _validate_sql(program, data)
-    return run_sql(entry["sql"], entry["tables"], data), program
+            try:
+                write_atomic(out_file, lambda temporary: copy_parquet(con, temporary))
+            except Exception as e:     # OSError, or DuckDB's IOException
+                raise _Fail(f"cannot write {out_file}: {e}", 1) from None
+            rows = con.execute("SELECT count(*) FROM result").fetchone()[0]
+            err.print(f"wrote {rows} rows to {out_file}")
+        else:
+            _write_table(con.table("result").to_arrow_table(), out_file)
+    return entry["name"], summarize(con)
 
 
 ENGINES = ("duckdb", "python", "spark")
@@ -220,7 +233,7 @@ def _score_with(engine: str, program, data: Path, day, spark_master=None):
     """The output table from one engine; every engine validates the data first."""
     if engine == "python":
         return _evaluate(program, _load(program, data), day).table
-    from rubric.backends.sql.from_ir import SqlUnsupported
+    from rubric.backends.sql.errors import SqlUnsupported
 
     try:
         if engine == "duckdb":
@@ -238,8 +251,9 @@ def _score_with(engine: str, program, data: Path, day, spark_master=None):
         raise _Fail(str(e), 1) from None
 
 
-def _validated_marker(program, data: Path):
-    """A cache entry naming these files (path, size, modification time) and these checks."""
+def _validated_marker(model: dict, needs: list, data: Path):
+    """A cache entry naming these files (path, size, modification time) and these checks
+    (the data model as JSON and the columns the rubric reads)."""
     import hashlib
     import json
 
@@ -249,22 +263,35 @@ def _validated_marker(program, data: Path):
         files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in Path(data).iterdir() if p.is_file())
     except OSError:
         return None
-    key = json.dumps([str(Path(data).resolve()), files, program.data.model_dump(mode="json"),
-                      [list(n) for n in program.needs]], sort_keys=True, default=str)
+    key = json.dumps([str(Path(data).resolve()), files, model, needs], sort_keys=True, default=str)
     return cache_dir().parent / "validated" / hashlib.sha256(key.encode()).hexdigest()
 
 
-def _validate_sql(program, data: Path) -> None:
+def _validate_sql(program, data: Path, entry: dict | None = None) -> None:
+    """Validate the data in SQL, unless these exact files passed these checks before. With a
+    cache `entry` the marker is computed from its JSON (no program needed until validating)."""
     from rubric.data.errors import DataError
 
+    if entry is not None:
+        model, needs = entry["model"], entry["needs"]
+    else:
+        model = program.data.model_dump(mode="json")
+        needs = [[t, list(c)] for t, c in program.needs]
+    marker = _validated_marker(model, needs, data)
+    if marker is not None and marker.exists():
+        return                   # these exact files passed these checks before
+    if program is None:          # a cached run: the program's data model, from the entry
+        from types import SimpleNamespace
+
+        from rubric.ir.schema import DataModel
+
+        program = SimpleNamespace(name=entry["name"], data=DataModel.model_validate(model),
+                                  needs=tuple((t, tuple(c)) for t, c in needs))
     try:
         from rubric.data.sql_validate import validate_folder
     except ImportError:          # validation in SQL not available: validate with the loader
         _load(program, data)
         return
-    marker = _validated_marker(program, data)
-    if marker is not None and marker.exists():
-        return                   # these exact files passed these checks before
     try:
         validate_folder(program, data)
         if marker is not None:
@@ -282,7 +309,7 @@ def sql(rubric: Path = typer.Argument(..., help="The .rubric file."),
         dialect: str = typer.Option("duckdb", "--dialect", help="duckdb, spark, bigquery, snowflake or postgres"),
         as_of: str = typer.Option(..., "--as-of", help="The as-of date the windows are computed for.")) -> None:
     """Print the SQL a rubric compiles to (tables are read by their declared names)."""
-    from rubric.backends.sql.from_ir import SqlUnsupported
+    from rubric.backends.sql.errors import SqlUnsupported
     from rubric.backends.sql.render import DIALECTS, build_sql, render
 
     if dialect not in DIALECTS:
@@ -294,7 +321,7 @@ def sql(rubric: Path = typer.Argument(..., help="The .rubric file."),
         from rubric.backends.sql.render import preamble
 
         first = preamble(dialect)
-        sys.stdout.write((first + ";\n" if first else "") + render(build_sql(program, day), dialect, pretty=True) + ";\n")
+        sys.stdout.write((first + ";\n" if first else "") + render(build_sql(program, day), dialect, pretty=True, copy=False) + ";\n")
     except SqlUnsupported as e:
         raise _Fail(str(e), 1) from None
     except ValueError as e:
@@ -372,7 +399,7 @@ def demo(data: Optional[Path] = typer.Option(None, "--data", help="Use this fold
         day, folder = _demo_plan(program, data, as_of)
         result = _evaluate(program, _load(program, folder), day)
         results.append((program, result, day, folder))
-    _summary_rows([(p, r.to_pylist(), d) for p, r, d, _ in results])
+    _summary_rows([(p.name, d, summarize_rows(r.to_pylist())) for p, r, d, _ in results])
     for program, result, day, folder in results:
         example = next((r["merchant_id"] for r in result.to_pylist() if r["status"] not in ("not_open", "unrated")), None)
         if example:
@@ -413,24 +440,35 @@ def _generator_tag() -> str:
 
 
 def _summary(results, day) -> None:
-    _summary_rows([(program, result.to_pylist(), result.evaluation.as_of) for program, result in results], day)
+    _summary_rows([(program.name, result.evaluation.as_of, summarize_rows(result.to_pylist()))
+                   for program, result in results], day)
+
+
+def summarize_rows(rows: list[dict]) -> dict:
+    """The summary of result rows (as `duckdb_runner.summarize` computes it in SQL)."""
+    scores = [r["score"] for r in rows if r["score"] is not None]
+
+    def ordered(counter: Counter) -> list[tuple[str, int]]:
+        return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    return {"merchants": len(rows), "rated": len(scores), "mean": sum(scores) / len(scores) if scores else None,
+            "statuses": sorted(Counter(r["status"] for r in rows).items()),
+            "tiers": ordered(Counter(r["tier"] for r in rows if r["tier"] is not None)),
+            "consequences": ordered(Counter(c for r in rows for c in r["consequences"].split(";") if c))}
 
 
 def _summary_rows(results, day=None) -> None:
+    """Print one line per (rubric name, as-of, summary)."""
     table = Table(title=f"as of {day.isoformat()}" if day else "shipped rubrics on the bundled sample data")
     for col, justify in (("rubric", "left"), ("as of", "left"), ("merchants", "right"), ("rated", "right"), ("mean score", "right"),
                          ("tiers", "left"), ("consequences", "left")):
         table.add_column(col, justify=justify)
-    for program, rows, as_of_day in results:
-        scores = [r["score"] for r in rows if r["score"] is not None]
-        tiers = Counter(r["tier"] for r in rows if r["tier"] is not None)
-        cons = Counter(c for r in rows for c in r["consequences"].split(";") if c)
-        statuses = Counter(r["status"] for r in rows)
-        table.add_row(program.name, as_of_day.isoformat(), str(len(rows)),
-                      f"{len(scores)}" + (f" ({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))})"),
-                      f"{sum(scores) / len(scores):.2f}" if scores else "—",
-                      ", ".join(f"{k} {v}" for k, v in tiers.most_common()) or "—",
-                      ", ".join(f"{k} {v}" for k, v in cons.most_common()) or "—")
+    for name, as_of_day, s in results:
+        table.add_row(name, as_of_day.isoformat(), str(s["merchants"]),
+                      f"{s['rated']}" + (f" ({', '.join(f'{k} {v}' for k, v in s['statuses'])})"),
+                      f"{s['mean']:.2f}" if s["mean"] is not None else "—",
+                      ", ".join(f"{k} {v}" for k, v in s["tiers"]) or "—",
+                      ", ".join(f"{k} {v}" for k, v in s["consequences"]) or "—")
     out.print(table)
 
 

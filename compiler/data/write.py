@@ -17,17 +17,19 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
+if TYPE_CHECKING:        # pyarrow is imported where a table is written: `rubric score` on
+    import pyarrow as pa  # DuckDB writes Parquet with DuckDB and never needs it
 
-__all__ = ["FORMATS", "write_table_atomic"]
+__all__ = ["FORMATS", "write_atomic", "write_table_atomic"]
 
 
 def _timestamps_as_text(table: pa.Table) -> pa.Table:
     """Timestamp columns as ISO 8601 UTC text, the form rubric.data.load reads back."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     for index, field in enumerate(table.schema):
         if not pa.types.is_timestamp(field.type):
             continue
@@ -40,6 +42,9 @@ def _timestamps_as_text(table: pa.Table) -> pa.Table:
 
 
 def _non_finite_as_null(table: pa.Table) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     for index, field in enumerate(table.schema):
         if pa.types.is_floating(field.type):
             column = table.column(index)
@@ -49,10 +54,14 @@ def _non_finite_as_null(table: pa.Table) -> pa.Table:
 
 
 def _write_csv(table: pa.Table, path: Path) -> None:
+    import pyarrow.csv as pacsv
+
     pacsv.write_csv(_timestamps_as_text(table), str(path))
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
     pq.write_table(table, str(path))
 
 
@@ -101,10 +110,17 @@ def write_table_atomic(table: pa.Table, path: str | Path) -> None:
     writer = FORMATS.get(path.suffix.lower())
     if writer is None:
         raise ValueError(f"cannot write {path}: unknown suffix {path.suffix!r}; use one of {', '.join(FORMATS)}")
+    write_atomic(path, lambda temporary: writer(table, temporary))
+
+
+def write_atomic(path: str | Path, write: Callable[[Path], None]) -> None:
+    """Call `write(temporary)` for a fresh file next to `path`, then move it over `path`:
+    the destination is complete or untouched (see the module docstring)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = _temporary_path(path)
     try:
-        writer(table, temporary)
+        write(temporary)
         _sync(temporary)
         os.replace(temporary, path)
     except BaseException:

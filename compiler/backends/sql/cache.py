@@ -57,7 +57,9 @@ def _key(path: Path, as_of: date, dialect: str) -> str | None:
 
 
 def compiled_sql(path: str | Path, as_of: date, dialect: str = "duckdb") -> dict:
-    """{"sql": ..., "tables": [[name, [[column, type], ...]], ...], "program": <the program or None>}."""
+    """{"name": the rubric's name, "sql": ..., "tables": [[name, [[column, type], ...]], ...],
+    "model": the data model as JSON, "needs": [[table, [column, ...]], ...],
+    "program": the compiled program, or None on a cache hit}."""
     path = Path(path)
     key = _key(path, as_of, dialect)
     entry_path = cache_dir() / f"{key}.json" if key else None
@@ -71,7 +73,7 @@ def compiled_sql(path: str | Path, as_of: date, dialect: str = "duckdb") -> dict
     from rubric.driver import compile_file
 
     program = compile_file(path)
-    entry = {"sql": render(build_sql(program, as_of), dialect),
+    entry = {"name": program.name, "sql": render(build_sql(program, as_of), dialect, copy=False),
              "tables": [[t.name, [[c.name, c.type.value] for c in t.columns]] for t in program.data.tables],
              "model": program.data.model_dump(mode="json"), "needs": [[t, list(c)] for t, c in program.needs]}
     if entry_path is not None:

@@ -10,9 +10,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
-__all__ = ["connect", "register_views", "run_duckdb", "run_sql", "table_spec", "SQL_TYPES"]
+if TYPE_CHECKING:                   # imported by the functions that return Arrow tables
+    import pyarrow as pa
+
+__all__ = ["connect", "copy_parquet", "register_views", "run_duckdb", "run_into", "run_sql", "summarize", "table_spec",
+           "SQL_TYPES"]
 
 # declared column type -> DuckDB type (keys are the values of rubric.ir.schema.ColumnType)
 SQL_TYPES = {
@@ -32,7 +36,7 @@ def _literal(text: str) -> str:
 def connect(threads: int | None = None):
     import duckdb
 
-    from rubric.backends.sql.render import R9_MACRO
+    from rubric.backends.sql.macros import R9_MACRO
 
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
@@ -82,4 +86,42 @@ def run_duckdb(program, folder: str | Path, as_of: date, threads: int | None = N
     """Compile and run `program` at `as_of` over the files in `folder`."""
     from rubric.backends.sql.render import build_sql, render
 
-    return run_sql(render(build_sql(program, as_of), "duckdb"), table_spec(program), folder, threads)
+    return run_sql(render(build_sql(program, as_of), "duckdb", copy=False), table_spec(program), folder, threads)
+
+
+def run_into(sql: str, spec, folder: str | Path, threads: int | None = None, name: str = "result"):
+    """Run the query into a temporary table `name` of a new connection and return the
+    connection: the result is written (`copy_parquet`) and summarised (`summarize`) by
+    DuckDB, without passing through Python objects (or importing pyarrow)."""
+    con = connect(threads)
+    register_views(con, spec, folder)
+    con.execute(f"CREATE TEMP TABLE {_quote(name)} AS {sql}")
+    return con
+
+
+def copy_parquet(con, path: str | Path, name: str = "result") -> None:
+    """Write table `name` (in its row order) to `path` as Parquet, every column optional.
+
+    DuckDB marks a column `required` when its statistics show no NULL, so the schema would
+    depend on the day's data (a score column with every merchant rated) and differ from the
+    other engines' files; a column read through CASE carries "may be NULL" statistics."""
+    columns = [row[0] for row in con.execute(f"DESCRIBE {_quote(name)}").fetchall()]
+    select = ", ".join(f"CASE WHEN {_quote(c)} IS NULL THEN NULL ELSE {_quote(c)} END AS {_quote(c)}" for c in columns)
+    con.execute(f"COPY (SELECT {select} FROM {_quote(name)}) TO {_literal(str(path))} (FORMAT parquet)")
+
+
+def summarize(con, name: str = "result") -> dict:
+    """Merchants, rated, statuses, mean score, tiers and consequences of a result table, each
+    count list ordered by count (then name), computed in SQL."""
+    table = _quote(name)
+    merchants, rated, mean = con.execute(f"SELECT count(*), count(score), avg(score) FROM {table}").fetchone()
+
+    def counts(query: str) -> list[tuple[str, int]]:
+        return [(k, int(v)) for k, v in con.execute(query).fetchall()]
+
+    return {"merchants": merchants, "rated": rated, "mean": mean,
+            "statuses": counts(f"SELECT status, count(*) AS n FROM {table} GROUP BY status ORDER BY status"),
+            "tiers": counts(f"SELECT tier, count(*) AS n FROM {table} WHERE tier IS NOT NULL GROUP BY tier "
+                            "ORDER BY n DESC, tier"),
+            "consequences": counts(f"SELECT c, count(*) AS n FROM (SELECT unnest(string_split(consequences, ';')) AS c "
+                                   f"FROM {table}) WHERE c <> '' GROUP BY c ORDER BY n DESC, c")}

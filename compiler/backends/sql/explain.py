@@ -239,7 +239,7 @@ def _explain_rows(program: ir.Program, folder, as_of: date, merchant_id: str | N
         # the ranks need every merchant: filter only the final rows (the id is a quoted literal)
         query = exp.select("*").from_(exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("q")))) \
             .where(exp.EQ(this=exp.column("merchant_id", table="q"), expression=exp.Literal.string(merchant_id)))
-    return run_sql(render(query, "duckdb"), table_spec(program), folder).to_pylist()
+    return run_sql(render(query, "duckdb", copy=False), table_spec(program), folder).to_pylist()
 
 
 def explain_merchant(program: ir.Program, folder, as_of: date, merchant_id: str) -> Step:

@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlglot import exp
 
+from rubric.backends.reference.evaluate import round9
+from rubric.backends.sql.errors import SqlUnsupported
 from rubric.backends.reference.timeutil import as_of_micros, past_as_of
 from rubric.check import parse_zone
 from rubric.ir import nodes as ir
@@ -24,10 +26,6 @@ from rubric.tree import walk as _walk
 __all__ = ["SqlUnsupported", "build_query", "column_name"]
 
 DAY_MICROS = 86_400_000_000
-
-
-class SqlUnsupported(Exception):
-    """A construct this backend cannot express; the CLI turns it into a diagnostic."""
 
 
 # --- small builders ---------------------------------------------------------------------
@@ -55,7 +53,7 @@ def _double(node):
 
 
 def _round9(node):
-    """Round half away from zero to 9 decimals, like the reference (see render.R9_MACRO)."""
+    """Round half away from zero to 9 decimals, like the reference (see macros.R9_MACRO)."""
     return exp.Anonymous(this="R9", expressions=[node])
 
 
@@ -79,7 +77,7 @@ def _micros(node):
     return exp.UnixMicros(this=node)
 
 
-_DOUBLE, _VARCHAR, _TIMESTAMPTZ, _DATE = (exp.DataType.build(t) for t in ("DOUBLE", "VARCHAR", "TIMESTAMPTZ", "DATE"))
+_DOUBLE, _VARCHAR, _TIMESTAMPTZ, _DATE = (exp.DataType.Type[t] for t in ("DOUBLE", "VARCHAR", "TIMESTAMPTZ", "DATE"))
 
 
 def _and(*parts):
@@ -91,8 +89,11 @@ def _or(*parts):
 
 
 def _cast(node, to):
-    # a type node is shared between casts; render() copies the whole tree before rewriting
-    return exp.Cast(this=node, to=to.copy() if isinstance(to, exp.DataType) else exp.DataType.build(to))
+    """CAST(node AS to): `to` is a type name or an `exp.DataType.Type` (a new type node per
+    cast, built directly: a copy or a parse of the name costs more than the rest)."""
+    if isinstance(to, exp.DataType.Type):
+        return exp.Cast(this=node, to=exp.DataType(this=to, nested=False))
+    return exp.Cast(this=node, to=exp.DataType.build(to))
 
 
 _CMP = {"<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE, "=": exp.EQ, "!=": exp.NEQ}
@@ -125,7 +126,10 @@ class _Builder:
         self.t = as_of_micros(as_of, self.zone)
         self.schemas = {t.name: t for t in program.data.tables}
         self.ctes: list[tuple[str, exp.Expression]] = []
-        self.pops: dict[str, dict] = {}          # population key -> {"cte": name, "aggs": [(alias, expr)]}
+        # scans: (table, time column, ...) -> [{"cte", "pop", "range", "aggs": [(alias, expr, range)], "joins"}]
+        self.pops: dict[str, list[dict]] = {}
+        self.pending_joins: list | None = None   # joins a condition being built needs (see r_exists)
+        self.scope: ir.Population | None = None  # the population whose rows `t` ranges over
         self.extra_ctes: list[tuple[str, exp.Expression]] = []   # grouped by merchant, joined in stage 1
         self.explain = False
         self.explain_cols: list[str] = []       # intermediate columns projected for explanations
@@ -216,6 +220,9 @@ class _Builder:
             delta = exp.Sub(this=_micros(self.read(e.table, e.time_column, inner)), expression=after)
             conds.append(_false_if_null(exp.Between(this=delta, low=_lit(0), high=_lit(e.within_micros))))
         source = exp.to_table(e.table).as_(inner, copy=False)
+        latest = self.latest_event_join(e, alias, outer_table, inner)
+        if latest is not None:
+            return latest
         if not e.earliest and e.within_micros is None and not _uses_outer(e):
             # uncorrelated: a semi-join on the link column, as one would write it by hand
             found = exp.select(_col(e.inner_column, inner)).from_(source, copy=False).where(_and(*conds[1:]), copy=False) \
@@ -232,6 +239,36 @@ class _Builder:
         decided = exp.select(exp.EQ(this=first_then, expression=exp.Min(this=when))).from_(source, copy=False).where(_and(*conds), copy=False)
         return _false_if_null(exp.Subquery(this=decided))
 
+    def latest_event_join(self, e: ir.Exists, alias: str, outer_table: str, inner: str):
+        """`have a <row> ... within D after <col>` as a join to each link's latest matching time.
+
+        Exact when the outer rows are the current population's and `col` is its window's time
+        column: a visible row's time is before as-of, the outer time is at or after the
+        window's start, so their difference is below the window's length; when that length is
+        at most D, "0 <= time - col <= D" is "time >= col", i.e. the latest matching time is at
+        or after col. The matching rows are grouped by the link column (one row per link, the
+        small side of a LEFT JOIN) instead of a correlated EXISTS, which engines decorrelate
+        into a duplicate-eliminating join over every outer row. None when it does not apply."""
+        pop = self.scope
+        if (self.pending_joins is None or pop is None or alias != "t" or outer_table != pop.table or e.earliest
+                or e.within_micros is None or e.time_column is None or _uses_outer(e)
+                or e.after_column != pop.time_column or pop.window is None
+                or pop.window.start_micros > e.within_micros or self.schemas[outer_table].column(e.after_column) is None):
+            return None
+        start = self.t - pop.window.start_micros
+        when = _col(e.time_column, inner)
+        found = exp.select(_col(e.inner_column, inner).as_("link", copy=False), exp.Max(this=when).as_("latest", copy=False))
+        found = found.from_(exp.to_table(e.table).as_(inner, copy=False), copy=False).where(
+            _and(*self.visibility(e.table, inner),
+                 *([] if e.time_column == self.schemas[e.table].created_by else
+                   [exp.LT(this=when.copy(), expression=_ts_literal(self.t))]),
+                 exp.GTE(this=when.copy(), expression=_ts_literal(start)),
+                 *[self.bool(test, inner, alias, outer_table) for test in e.tests]), copy=False)
+        found = found.group_by(_col(e.inner_column, inner), copy=False)
+        join = self.fresh("j")
+        self.pending_joins.append((join, found, _col(e.outer_column, alias)))
+        return _false_if_null(exp.GTE(this=_col("latest", join), expression=self.read(outer_table, e.after_column, alias)))
+
     def visibility(self, table: str, alias: str) -> list:
         schema = self.schemas[table]
         conds = []
@@ -242,19 +279,21 @@ class _Builder:
         return conds
 
     # --- populations ---------------------------------------------------------------------
-    def population_filter(self, pop: ir.Population, alias: str) -> list:
+    def population_filter(self, pop: ir.Population, alias: str, span=None) -> list:
+        """The WHERE conditions of a population's scan; `span` widens its time range to the
+        (low, high, inclusive) of every population sharing the scan."""
         conds = self.visibility(pop.table, alias)
         if pop.time_column:
             # on the raw column, so the engine can skip row groups: a value at or after as-of
             # (read as missing) is outside every window, whose end is at most as-of
             ref = _col(pop.time_column, alias)
-            conds.append(exp.LT(this=ref, expression=_ts_literal(self.t)))
-            if pop.window is not None:
-                conds.append(exp.GTE(this=ref.copy(), expression=_ts_literal(self.t - pop.window.start_micros)))
-            high, inclusive = self.window_high(pop)
-            if high is not None:
-                cmp = exp.LTE if inclusive else exp.LT
-                conds.append(cmp(this=ref.copy(), expression=_ts_literal(high)))
+            low, high, inclusive = span or self.time_range(pop)
+            if (high is None or high >= self.t) and pop.time_column != self.schemas[pop.table].created_by:
+                conds.append(exp.LT(this=ref, expression=_ts_literal(self.t)))   # (visibility says it otherwise)
+            if low is not None:
+                conds.append(exp.GTE(this=ref.copy(), expression=_ts_literal(low)))
+            if high is not None and high < self.t:
+                conds.append((exp.LTE if inclusive else exp.LT)(this=ref.copy(), expression=_ts_literal(high)))
             if pop.time_of_day is not None:
                 local = exp.Add(this=_micros(ref.copy()), expression=_lit(self.offset_micros))
                 tod = exp.Mod(this=exp.Paren(this=exp.Add(this=exp.Mod(this=local, expression=_lit(DAY_MICROS)),
@@ -276,12 +315,36 @@ class _Builder:
                 high, inclusive = limit, not pop.before_strict
         return high, inclusive
 
+    def time_range(self, pop: ir.Population) -> tuple[int | None, int, bool]:
+        """(low, high, high inclusive) of a population's time column: low inclusive, None
+        when unbounded; the high end is at most as-of (exclusive)."""
+        low = self.t - pop.window.start_micros if pop.window is not None else None
+        high, inclusive = self.window_high(pop)
+        if high is None or high > self.t or (high == self.t and inclusive):
+            high, inclusive = self.t, False
+        return low, high, inclusive
+
+    @staticmethod
+    def _union(a, b):
+        low = None if a[0] is None or b[0] is None else min(a[0], b[0])
+        if a[1] != b[1]:
+            high, inclusive = max((a[1], a[2]), (b[1], b[2]))
+        else:
+            high, inclusive = a[1], a[2] or b[2]
+        return low, high, inclusive
+
+    @staticmethod
+    def _overlap(a, b) -> bool:
+        return (a[0] is None or a[0] <= b[1]) and (b[0] is None or b[0] <= a[1])
+
     def aggregate(self, pop: ir.Population, alias_hint: str, agg: exp.Expression) -> exp.Expression:
         """Register an aggregate on a population's GROUP BY; return a reference to it.
 
-        Populations that differ only in their `with` filter share one scan and GROUP BY (the
-        window stays in WHERE, where the engine can skip row groups); the filter moves into the
-        aggregate's FILTER clause."""
+        Populations of one table that differ only in their `with` filter or in overlapping
+        time windows on the same column share one scan and GROUP BY: the union of the windows
+        stays in WHERE (where the engine skips row groups); a narrower window and the filter
+        move into the aggregate's FILTER clause. Joins the condition needs (`pending_joins`)
+        go to the scan."""
         if pop.filter is not None:
             condition = self.bool(pop.filter, "t", None, pop.table)
             if isinstance(agg, exp.Filter):
@@ -289,30 +352,66 @@ class _Builder:
             else:
                 agg = exp.Filter(this=agg, expression=exp.Where(this=condition))
             pop = pop.model_copy(update={"filter": None})
-        key = pop.model_dump_json()
-        entry = self.pops.get(key)
+        span = self.time_range(pop)
+        key = pop.model_dump_json(exclude={"window", "before_micros", "before_strict", "text"}) if pop.time_column \
+            else pop.model_dump_json(exclude={"text"})
+        scans = self.pops.setdefault(key, [])
+        entry = next((s for s in scans if self._overlap(s["range"], span)), None)
         if entry is None:
-            entry = {"cte": self.n(f"pop{len(self.pops) + 1}"), "pop": pop, "aggs": []}
-            self.pops[key] = entry
+            entry = {"cte": self.n(f"pop{sum(map(len, self.pops.values())) + 1}"), "pop": pop, "range": span,
+                     "aggs": [], "joins": {}}
+            scans.append(entry)
+        entry["range"] = self._union(entry["range"], span)
+        for name, found, link in self.pending_joins or ():
+            entry["joins"].setdefault(name, (found, link))
+        if self.pending_joins:
+            self.pending_joins.clear()
         name = f"{alias_hint}_{len(entry['aggs'])}"
-        entry["aggs"].append((name, agg))
+        entry["aggs"].append((name, agg, span))
         return _col(name, entry["cte"])
 
+    def scans(self) -> list[dict]:
+        return [entry for scans in self.pops.values() for entry in scans]
+
     def population_ctes(self) -> None:
-        for entry in self.pops.values():
-            pop, alias = entry["pop"], "t"
-            key = "merchant_id"
-            select = exp.select(_col(key, alias).as_(key, copy=False), *[agg.as_(name, copy=False) for name, agg in entry["aggs"]])
+        for entry in self.scans():
+            pop, alias, key = entry["pop"], "t", "merchant_id"
+            columns = []
+            for name, agg, span in entry["aggs"]:
+                if pop.time_column and span != entry["range"]:
+                    narrower = self.time_range_filter(pop.time_column, alias, span, entry["range"])
+                    if isinstance(agg, exp.Filter):
+                        agg = exp.Filter(this=agg.this, expression=exp.Where(this=_and(*narrower, agg.expression.this)))
+                    else:
+                        agg = exp.Filter(this=agg, expression=exp.Where(this=_and(*narrower)))
+                columns.append(agg.as_(name, copy=False))
+            select = exp.select(_col(key, alias).as_(key, copy=False), *columns)
             select = select.from_(exp.to_table(pop.table).as_(alias, copy=False), copy=False)
-            conds = self.population_filter(pop, alias)
+            conds = self.population_filter(pop, alias, entry["range"])
+            for name, (found, link) in entry["joins"].items():
+                select = select.join(exp.Subquery(this=found, alias=exp.TableAlias(this=exp.to_identifier(name))),
+                                     on=exp.EQ(this=_col("link", name), expression=link), join_type="left", copy=False)
             if conds:
                 select = select.where(_and(*conds), copy=False)
             self.ctes.append((entry["cte"], select.group_by(_col(key, alias), copy=False)))
 
+    def time_range_filter(self, column: str, alias: str, span, outer) -> list:
+        """The conditions that narrow a scan's time range `outer` to `span`."""
+        ref, conds = _col(column, alias), []
+        if span[0] is not None and (outer[0] is None or span[0] > outer[0]):
+            conds.append(exp.GTE(this=ref, expression=_ts_literal(span[0])))
+        if (span[1], span[2]) != (outer[1], outer[2]):
+            conds.append((exp.LTE if span[2] else exp.LT)(this=ref.copy(), expression=_ts_literal(span[1])))
+        return conds
+
     # --- measures -------------------------------------------------------------------------
     def measure(self, m: ir.Measure, hint: str) -> tuple[exp.Expression, dict]:
         """(value expression over the base stage, explanation columns)."""
-        return getattr(self, f"m_{m.kind}")(m, hint)
+        self.pending_joins, self.scope = [], m.population
+        try:
+            return getattr(self, f"m_{m.kind}")(m, hint)
+        finally:
+            self.pending_joins, self.scope = None, None
 
     def m_share(self, m: ir.Measure, hint: str):
         alias = "t"
@@ -555,7 +654,7 @@ class _Builder:
         joined = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("b")),
                             *[e.as_(exp.to_identifier(a, quoted=True), copy=False) for a, e in cols])
         joined = joined.from_(exp.to_table(self.n("m")).as_("b", copy=False), copy=False)
-        for cte in [entry["cte"] for entry in self.pops.values()] + self.extra_joins:
+        for cte in [entry["cte"] for entry in self.scans()] + self.extra_joins:
             joined = joined.join(exp.to_table(cte), on=exp.EQ(
                 this=_col("merchant_id", cte), expression=_col("merchant_id", "b")), join_type="left", copy=False)
         self.ctes.append((self.n("s1"), joined))
@@ -617,32 +716,33 @@ class _Builder:
         return _case(pairs, score) if pairs else score
 
     def dimensions(self) -> None:
-        cols = []
+        totals, cols = [], []
         for dim in self.p.dimensions:
             scores = [_col(column_name("indicator_score", m), "b") for m in dim.members]
             if dim.member_weights is None:
-                value = _weighted_mean([(_lit(1.0), s) for s in scores])
+                members = [(_lit(1.0), s) for s in scores]
+                total = f"wt.{dim.name}"
+                totals.append((total, _present_weight(members)))
+                cols.append((column_name("dimension", dim.name), _weighted_mean(members, _col(total, "b"))))
                 if self.explain:
-                    cols += self.used_weights(f"x.{dim.name}.w", dim.members, [(_lit(1.0), s) for s in scores])
+                    cols += self.used_weights(f"x.{dim.name}.w", dim.members, members, _col(total, "b"))
             else:
-                total = _lit(0.0)
+                value = _lit(0.0)
                 for w, s in zip(dim.member_weights, scores):
-                    total = exp.Add(this=total, expression=exp.Mul(this=_lit(w), expression=s))
-                value = _round9(total)
-            cols.append((column_name("dimension", dim.name), value))
+                    value = exp.Add(this=value, expression=exp.Mul(this=_lit(w), expression=s))
+                cols.append((column_name("dimension", dim.name), _round9(value)))
+        if totals:
+            self.stage("s3w", totals)
         if cols:
             self.stage("s3", cols)
 
-    def used_weights(self, prefix: str, names, members) -> list:
+    def used_weights(self, prefix: str, names, members, total) -> list:
         """w_i / W for members with a score (the weights after renormalisation)."""
-        total = _lit(0.0)
-        for w, s in members:
-            total = exp.Add(this=total, expression=_case([(exp.Not(this=exp.Is(this=s.copy(), expression=exp.Null())), w.copy())], _lit(0.0)))
         out = []
         for name, (w, s) in zip(names, members):
             used = _case([(_and(exp.Not(this=exp.Is(this=s.copy(), expression=exp.Null())),
-                                exp.GT(this=exp.Paren(this=total.copy()), expression=_lit(0.0))),
-                           exp.Div(this=w.copy(), expression=exp.Paren(this=total.copy())))])
+                                exp.GT(this=total.copy(), expression=_lit(0.0))),
+                           exp.Div(this=w.copy(), expression=total.copy()))])
             out.append((f"{prefix}.{name}", used))
             self.explain_cols.append(f"{prefix}.{name}")
         return out
@@ -673,6 +773,7 @@ class _Builder:
         return _case([(member.copy(), size)])
 
     def total_weights(self) -> list[tuple[str, exp.Expression]]:
+        """(dimension, its weight in the score): the regional variant's, else the default."""
         out = []
         for name in self.p.total.members:
             base = next(d.weight for d in self.p.dimensions if d.name == name)
@@ -689,10 +790,16 @@ class _Builder:
         total = self.p.total
         extra = []
         if total.members:
-            members = [(w, _col(column_name("dimension", n), "b")) for n, w in self.total_weights()]
-            raw = _weighted_mean(members)
+            # the weights, then their sum over dimensions with a score, each computed once
+            weights = self.total_weights()
+            if self.p.weight_variants:
+                self.stage("s4v", [(f"w.{n}", w) for n, w in weights])
+                weights = [(n, _col(f"w.{n}", "b")) for n, _ in weights]
+            members = [(w, _col(column_name("dimension", n), "b")) for n, w in weights]
+            self.stage("s4w", [("wt.total", _present_weight(members))])
+            raw = _weighted_mean(members, _col("wt.total", "b"))
             if self.explain:
-                extra = self.used_weights("x.total.w", [n for n, _ in self.total_weights()], members)
+                extra = self.used_weights("x.total.w", [n for n, _ in weights], members, _col("wt.total", "b"))
         else:
             raw = _round9(self.merchant(total.expr))
         cols = [("raw_score", raw)] + extra
@@ -864,27 +971,35 @@ def _phase(measure: ir.Measure) -> str:
 # --- stages ------------------------------------------------------------------------------------
 
 def _curve(curve: ir.Curve, x: exp.Expression) -> exp.Expression:
+    """Piecewise linear, clamped outside: y1 + (x - x1) / (x2 - x1) × (y2 - y1) on each segment,
+    the reference's operations; only the interpolation is rounded (the points are constants,
+    rounded here as the reference rounds the curve's result)."""
     pts = curve.points
-    pairs = [(exp.LTE(this=x.copy(), expression=_lit(pts[0].x)), _lit(pts[0].y))]
+    pairs = [(exp.LTE(this=x.copy(), expression=_lit(pts[0].x)), _lit(round9(pts[0].y)))]
     for a, b in zip(pts, pts[1:]):
         y = exp.Add(this=_lit(a.y), expression=exp.Mul(
             this=exp.Div(this=exp.Paren(this=exp.Sub(this=x.copy(), expression=_lit(a.x))), expression=_lit(b.x - a.x)),
             expression=_lit(b.y - a.y)))
-        pairs.append((exp.LTE(this=x.copy(), expression=_lit(b.x)), y))
-    return _round9(_case(pairs, _lit(pts[-1].y)))
+        pairs.append((exp.LTE(this=x.copy(), expression=_lit(b.x)), _round9(y)))
+    return _case(pairs, _lit(round9(pts[-1].y)))
 
 
-def _weighted_mean(members: list[tuple[exp.Expression, exp.Expression]]) -> exp.Expression:
-    """Σ (w_i / W) × s_i over present members, W their weight sum, in declaration order."""
-    present = [(w, s) for w, s in members]
+def _present_weight(members: list[tuple[exp.Expression, exp.Expression]]) -> exp.Expression:
+    """W = Σ w_i over the members with a score, left to right from 0.0 (the reference's order)."""
     total = _lit(0.0)
-    for w, s in present:
+    for w, s in members:
         total = exp.Add(this=total, expression=_case([(exp.Not(this=exp.Is(this=s.copy(), expression=exp.Null())), w.copy())], _lit(0.0)))
+    return total
+
+
+def _weighted_mean(members: list[tuple[exp.Expression, exp.Expression]], total: exp.Expression) -> exp.Expression:
+    """Σ (w_i / W) × s_i over present members, in declaration order; W (`total`) is a column
+    of the previous stage, so the rounded sum stays small (R9 reads its argument five times)."""
     value = _lit(0.0)
-    for w, s in present:
-        term = exp.Mul(this=exp.Paren(this=exp.Div(this=w.copy(), expression=exp.Paren(this=total.copy()))), expression=s.copy())
+    for w, s in members:
+        term = exp.Mul(this=exp.Paren(this=exp.Div(this=w.copy(), expression=total.copy())), expression=s.copy())
         value = exp.Add(this=value, expression=exp.Coalesce(this=term, expressions=[_lit(0.0)]))
-    return _case([(exp.GT(this=exp.Paren(this=total), expression=_lit(0.0)), _round9(value))])
+    return _case([(exp.GT(this=total.copy(), expression=_lit(0.0)), _round9(value))])
 
 
 def build_query(program: ir.Program, as_of: date, explain: bool = False, suffix: str = "") -> exp.Select:

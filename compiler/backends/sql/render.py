@@ -12,7 +12,9 @@ from sqlglot import exp
 from sqlglot.errors import UnsupportedError
 
 from rubric.backends.reference.evaluate import shadow_version, version_in_force
-from rubric.backends.sql.from_ir import SqlUnsupported, build_query
+from rubric.backends.sql.errors import SqlUnsupported
+from rubric.backends.sql.from_ir import build_query
+from rubric.backends.sql.macros import R9_MACRO
 from rubric.ir import nodes as ir
 
 __all__ = ["DIALECTS", "build_sql", "render"]
@@ -31,18 +33,6 @@ def _snowflake_micros(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.UnixMicros):
         return exp.Anonymous(this="DATE_PART", expressions=[exp.var("EPOCH_MICROSECOND"), node.this])
     return node
-
-
-# R9(x): 9 decimals, half away from zero, of the shortest decimal that reads back as x (what
-# the reference evaluator does with Decimal(repr(x))). Plain ROUND(x, 9) works on the binary
-# value and can differ by one unit where the decimal ends in 5 at the 10th place; only then is
-# the exact (slower) path taken. Engines that run the SQL define it as a macro or function.
-R9_BODY = ("CASE WHEN abs(x) >= 1e15 THEN x WHEN abs(abs(x) * 1e9 - floor(abs(x) * 1e9) - 0.5) < 1e-7 + abs(x) * 1e-6 "
-           "THEN CAST(CAST(CAST(x AS {text}) AS DECIMAL(38, 9)) AS DOUBLE) ELSE round(x, 9) END")
-R9_MACRO = {
-    "duckdb": "CREATE OR REPLACE TEMP MACRO R9(x) AS " + R9_BODY.format(text="VARCHAR"),
-    "spark": "CREATE OR REPLACE TEMPORARY FUNCTION R9(x DOUBLE) RETURNS DOUBLE RETURN " + R9_BODY.format(text="STRING"),
-}
 
 
 def _inline_round(node: exp.Expression) -> exp.Expression:
@@ -91,12 +81,14 @@ def preamble(dialect: str) -> str | None:
     return R9_MACRO.get(dialect)
 
 
-def render(query: exp.Expression, dialect: str, pretty: bool = False) -> str:
+def render(query: exp.Expression, dialect: str, pretty: bool = False, copy: bool = True) -> str:
+    """SQL text of `query` for `dialect`. `copy=False` lets the generator work on the tree
+    itself (a third of a compile's time): for callers that built it for this call only."""
     if dialect not in DIALECTS:
         raise SqlUnsupported(f"unknown dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
     rewrite = _REWRITES.get(dialect)
-    tree = query.transform(rewrite) if rewrite else query
+    tree = query.transform(rewrite) if rewrite else query       # transform() copies
     try:
-        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level="raise")
+        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level="raise", copy=copy and not rewrite)
     except UnsupportedError as err:
         raise SqlUnsupported(f"{dialect} cannot express part of this rubric: {err}") from None

@@ -43,7 +43,7 @@ def get_session(master: str | None = None):
                              .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                              .getOrCreate())
         _SESSIONS[master].sparkContext.setLogLevel("ERROR")
-        from rubric.backends.sql.render import R9_MACRO
+        from rubric.backends.sql.macros import R9_MACRO
 
         _SESSIONS[master].sql(R9_MACRO["spark"])
     return _SESSIONS[master]
@@ -74,5 +74,5 @@ def _cast(column) -> str:
 def run_spark(program: ir.Program, folder: str | Path, as_of: date, master: str | None = None) -> pa.Table:
     spark = get_session(master)
     register_views(spark, program, folder)
-    sql = render(build_sql(program, as_of), "spark")
+    sql = render(build_sql(program, as_of), "spark", copy=False)
     return spark.sql(sql).toArrow()

@@ -155,6 +155,35 @@ def test_history_counts_assessments_when_open_throughout():
     assert actual["consequences"] == expected["consequences"]
 
 
+def test_return_within_30_days_of_delivery_uses_the_latest_request():
+    """`return_30d_rate`: orders delivered in the window with a return_refund case requested
+    within 30 days after delivery. The SQL reads each order's latest such request (a LEFT JOIN
+    instead of a correlated EXISTS); an order whose earlier case predates its delivery and a
+    later one follows it still counts, a case exactly at delivery counts, one only before does
+    not, and a case after as-of is not visible."""
+    def order(k, delivered):
+        return {"order_id": f"o{k}", "merchant_id": "m1", "paid_at": _utc("2024-05-01T00:00:00"),
+                "promised_ship_by": None, "shipped_at": _utc("2024-05-02T00:00:00"), "first_scan_at": None,
+                "promised_deliver_by": None, "delivered_at": _utc(delivered), "delivery_exception": False,
+                "amount": 10.0, "is_fraud": False}
+
+    def case(k, order_id, requested):
+        return {"case_id": f"a{k}", "merchant_id": "m1", "order_id": order_id, "requested_at": _utc(requested),
+                "completed_at": None, "kind": "return_refund", "reason": "quality", "platform_intervened": False}
+
+    rows = {"merchants": [{"merchant_id": "m1", "opened_at": _utc("2024-01-01T00:00:00"), "region": "CN",
+                           "category": "toys", "identity_verified": True, "strength_verified": False}],
+            "orders": [order(1, "2024-05-10T00:00:00"), order(2, "2024-05-10T00:00:00"),
+                       order(3, "2024-05-10T00:00:00"), order(4, "2024-05-10T00:00:00")],
+            "after_sales": [case(1, "o1", "2024-05-09T00:00:00"), case(2, "o1", "2024-05-20T00:00:00"),   # counts
+                            case(3, "o2", "2024-05-10T00:00:00"),                                       # at delivery: counts
+                            case(4, "o3", "2024-05-09T23:59:59"),                                       # before: no
+                            case(5, "o4", "2024-06-03T00:00:00")]}                                      # at as-of: hidden
+    expected, actual = _score_both("tiktok_shop_store_rating", rows, date(2024, 6, 3))
+    assert expected["ind.return_30d_rate.value"] == 0.5
+    assert actual["ind.return_30d_rate.value"] == expected["ind.return_30d_rate.value"]
+
+
 # --- generated data ---------------------------------------------------------------------------
 
 # The as-of dates a generated data set is scored at (one SQL text each).

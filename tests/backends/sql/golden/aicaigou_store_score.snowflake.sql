@@ -27,27 +27,21 @@ WITH m AS (
       COALESCE("t"."on_sale", FALSE)
       AND COALESCE("t"."star_rating" = CAST(5.0 AS DOUBLE), FALSE)
     ) AS i2_num_5,
-    COUNT_IF(COALESCE("t"."on_sale", FALSE)) AS i6_den_6,
-    COUNT_IF(COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."assured", FALSE)) AS i6_num_7,
-    COUNT_IF(COALESCE("t"."on_sale", FALSE)) AS i18_den_8,
-    COUNT_IF(COALESCE("t"."on_sale", FALSE) AND NOT "t"."duplicate_of" IS NULL) AS i18_num_9
-  FROM products AS t
-  GROUP BY
-    "t"."merchant_id"
-), pop2 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT_IF(COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."featured", FALSE)) AS i3_den_0,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."featured", FALSE)) AS i3_den_6,
     COUNT_IF(
       (
         COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."featured", FALSE)
       )
       AND COALESCE("t"."has_video", FALSE)
-    ) AS i3_num_1
+    ) AS i3_num_7,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE)) AS i6_den_8,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE) AND COALESCE("t"."assured", FALSE)) AS i6_num_9,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE)) AS i18_den_10,
+    COUNT_IF(COALESCE("t"."on_sale", FALSE) AND NOT "t"."duplicate_of" IS NULL) AS i18_num_11
   FROM products AS t
   GROUP BY
     "t"."merchant_id"
-), pop3 AS (
+), pop2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i8_den_0,
@@ -68,12 +62,11 @@ WITH m AS (
   FROM inquiries AS t
   WHERE
     "t"."received_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."received_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."received_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."received_at" <= CAST('2024-06-01 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop4 AS (
+), pop3 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
@@ -94,9 +87,7 @@ WITH m AS (
   FROM im_sessions AS t
   WHERE
     "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."started_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND (
       DATE_PART(EPOCH_MICROSECOND, "t"."started_at") + 28800000000 % 86400000000 + 86400000000
     ) % 86400000000 >= 32400000000
@@ -105,7 +96,7 @@ WITH m AS (
     ) % 86400000000 < 75600000000
   GROUP BY
     "t"."merchant_id"
-), pop5 AS (
+), pop4 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT_IF(
@@ -128,9 +119,7 @@ WITH m AS (
   FROM calls AS t
   WHERE
     "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."started_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND (
       DATE_PART(EPOCH_MICROSECOND, "t"."started_at") + 28800000000 % 86400000000 + 86400000000
     ) % 86400000000 >= 28800000000
@@ -139,7 +128,7 @@ WITH m AS (
     ) % 86400000000 < 82800000000
   GROUP BY
     "t"."merchant_id"
-), pop6 AS (
+), pop5 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i11_den_0,
@@ -156,19 +145,6 @@ WITH m AS (
         FALSE
       )
     ) AS i11_num_1,
-    COUNT(*) AS i17_n_2
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop7 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
     COUNT_IF(
       COALESCE(
         COALESCE(
@@ -179,7 +155,7 @@ WITH m AS (
         ) < 1717344000000000,
         FALSE
       )
-    ) AS i12_den_0,
+    ) AS i12_den_2,
     COUNT_IF(
       COALESCE(
         COALESCE(
@@ -205,17 +181,16 @@ WITH m AS (
         ),
         FALSE
       )
-    ) AS i12_num_1
+    ) AS i12_num_3,
+    COUNT(*) AS i17_n_4
   FROM orders AS t
   WHERE
     "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop8 AS (
+), pop6 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     SUM(
@@ -245,34 +220,20 @@ WITH m AS (
     "t"."requested_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."completed_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."completed_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."completed_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop9 AS (
+), pop7 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT_IF(COALESCE("t"."kind" = 'qa', FALSE)) AS i14_n_0
+    COUNT_IF(COALESCE("t"."kind" = 'qa', FALSE)) AS i14_n_0,
+    COUNT_IF(COALESCE("t"."kind" = 'video', FALSE)) AS i15_n_1
   FROM content AS t
   WHERE
     "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."approved_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop10 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT_IF(COALESCE("t"."kind" = 'video', FALSE)) AS i15_n_0
-  FROM content AS t
-  WHERE
-    "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."approved_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."approved_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop11 AS (
+), pop8 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     SUM((
@@ -284,9 +245,7 @@ WITH m AS (
   FROM boost_purchases AS t
   WHERE
     "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" >= CAST('2024-03-04 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), lw2_in AS (
@@ -338,63 +297,63 @@ WITH m AS (
       THEN ROUND(CAST(COALESCE("pop1"."i2_num_5", 0) AS DOUBLE) / COALESCE("pop1"."i2_den_4", 0), 9)
     END AS "ind.share_5star.value",
     CASE
-      WHEN COALESCE("pop2"."i3_den_0", 0) > 0
-      THEN ROUND(CAST(COALESCE("pop2"."i3_num_1", 0) AS DOUBLE) / COALESCE("pop2"."i3_den_0", 0), 9)
+      WHEN COALESCE("pop1"."i3_den_6", 0) > 0
+      THEN ROUND(CAST(COALESCE("pop1"."i3_num_7", 0) AS DOUBLE) / COALESCE("pop1"."i3_den_6", 0), 9)
     END AS "ind.featured_video_coverage.value",
     "b"."m.identity_verified" AS "ind.identity_verified.value",
     "b"."m.strength_verified" AS "ind.strength_verified.value",
     CASE
-      WHEN COALESCE("pop1"."i6_den_6", 0) > 0
-      THEN ROUND(CAST(COALESCE("pop1"."i6_num_7", 0) AS DOUBLE) / COALESCE("pop1"."i6_den_6", 0), 9)
+      WHEN COALESCE("pop1"."i6_den_8", 0) > 0
+      THEN ROUND(CAST(COALESCE("pop1"."i6_num_9", 0) AS DOUBLE) / COALESCE("pop1"."i6_den_8", 0), 9)
     END AS "ind.assured_share.value",
     ROUND(
       CAST(1717344000000000 - UNIX_MICROS("b"."m.opened_at") AS DOUBLE) / CAST(31557600000000.0 AS DOUBLE),
       9
     ) AS "ind.shop_age.value",
     CASE
-      WHEN COALESCE("pop3"."i8_den_0", 0) > 0
-      THEN ROUND(CAST(COALESCE("pop3"."i8_num_1", 0) AS DOUBLE) / COALESCE("pop3"."i8_den_0", 0), 9)
+      WHEN COALESCE("pop2"."i8_den_0", 0) > 0
+      THEN ROUND(CAST(COALESCE("pop2"."i8_num_1", 0) AS DOUBLE) / COALESCE("pop2"."i8_den_0", 0), 9)
     END AS "ind.inquiry_24h_rate.value",
     CASE
-      WHEN COALESCE("pop4"."i9_den_0", 0) > 0
-      THEN ROUND(CAST(COALESCE("pop4"."i9_num_1", 0) AS DOUBLE) / COALESCE("pop4"."i9_den_0", 0), 9)
+      WHEN COALESCE("pop3"."i9_den_0", 0) > 0
+      THEN ROUND(CAST(COALESCE("pop3"."i9_num_1", 0) AS DOUBLE) / COALESCE("pop3"."i9_den_0", 0), 9)
     END AS "ind.im_3min_rate.value",
     CASE
-      WHEN COALESCE("pop5"."i10_den_0", 0) > 0
+      WHEN COALESCE("pop4"."i10_den_0", 0) > 0
       THEN ROUND(
-        CAST(COALESCE("pop5"."i10_num_1", 0) AS DOUBLE) / COALESCE("pop5"."i10_den_0", 0),
+        CAST(COALESCE("pop4"."i10_num_1", 0) AS DOUBLE) / COALESCE("pop4"."i10_den_0", 0),
         9
       )
     END AS "ind.phone_answer_rate.value",
     CASE
-      WHEN COALESCE("pop6"."i11_den_0", 0) > 0
+      WHEN COALESCE("pop5"."i11_den_0", 0) > 0
       THEN ROUND(
-        CAST(COALESCE("pop6"."i11_num_1", 0) AS DOUBLE) / COALESCE("pop6"."i11_den_0", 0),
+        CAST(COALESCE("pop5"."i11_num_1", 0) AS DOUBLE) / COALESCE("pop5"."i11_den_0", 0),
         9
       )
     END AS "ind.quality_refund_rate.value",
     CASE
-      WHEN COALESCE("pop7"."i12_den_0", 0) > 0
+      WHEN COALESCE("pop5"."i12_den_2", 0) > 0
       THEN ROUND(
-        CAST(COALESCE("pop7"."i12_num_1", 0) AS DOUBLE) / COALESCE("pop7"."i12_den_0", 0),
+        CAST(COALESCE("pop5"."i12_num_3", 0) AS DOUBLE) / COALESCE("pop5"."i12_den_2", 0),
         9
       )
     END AS "ind.ship_fulfillment_rate.value",
     CASE
-      WHEN COALESCE("pop8"."i13_n_1", 0) > 0
+      WHEN COALESCE("pop6"."i13_n_1", 0) > 0
       THEN ROUND(
-        CAST("pop8"."i13_sum_0" AS DOUBLE) / "pop8"."i13_n_1" / CAST(3600000000.0 AS DOUBLE),
+        CAST("pop6"."i13_sum_0" AS DOUBLE) / "pop6"."i13_n_1" / CAST(3600000000.0 AS DOUBLE),
         9
       )
     END AS "ind.avg_refund_hours.value",
-    CAST(COALESCE("pop9"."i14_n_0", 0) AS DOUBLE) AS "ind.qa_active.value",
-    CAST(COALESCE("pop10"."i15_n_0", 0) AS DOUBLE) AS "ind.video_active.value",
-    ROUND(COALESCE("pop11"."i16_sum_0", 0), 9) AS "ind.boost_amount.value",
-    CAST(COALESCE("pop6"."i17_n_2", 0) AS DOUBLE) AS "ind.trade_orders.value",
+    CAST(COALESCE("pop7"."i14_n_0", 0) AS DOUBLE) AS "ind.qa_active.value",
+    CAST(COALESCE("pop7"."i15_n_1", 0) AS DOUBLE) AS "ind.video_active.value",
+    ROUND(COALESCE("pop8"."i16_sum_0", 0), 9) AS "ind.boost_amount.value",
+    CAST(COALESCE("pop5"."i17_n_4", 0) AS DOUBLE) AS "ind.trade_orders.value",
     CASE
-      WHEN COALESCE("pop1"."i18_den_8", 0) > 0
+      WHEN COALESCE("pop1"."i18_den_10", 0) > 0
       THEN ROUND(
-        CAST(COALESCE("pop1"."i18_num_9", 0) AS DOUBLE) / COALESCE("pop1"."i18_den_8", 0),
+        CAST(COALESCE("pop1"."i18_num_11", 0) AS DOUBLE) / COALESCE("pop1"."i18_den_10", 0),
         9
       )
     END AS "ind.duplicate_severity.value",
@@ -428,12 +387,6 @@ WITH m AS (
     ON "pop7"."merchant_id" = "b"."merchant_id"
   LEFT JOIN pop8
     ON "pop8"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop9
-    ON "pop9"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop10
-    ON "pop10"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop11
-    ON "pop11"."merchant_id" = "b"."merchant_id"
   LEFT JOIN lw2_in
     ON "lw2_in"."merchant_id" = "b"."merchant_id"
   LEFT JOIN lw2_at
@@ -444,162 +397,168 @@ WITH m AS (
     CASE
       WHEN "b"."ind.share_3star.value" IS NULL
       THEN CAST(4.0 AS DOUBLE)
-      ELSE ROUND(
-        CASE
-          WHEN "b"."ind.share_3star.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.share_3star.value" <= CAST(1.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.share_3star.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.share_3star.value" <= CAST(1.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.share_3star.value" - CAST(0.0 AS DOUBLE)
-          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE)
-          ELSE CAST(10.0 AS DOUBLE)
-        END,
-        9
-      )
+          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE),
+          9
+        )
+        ELSE CAST(10.0 AS DOUBLE)
+      END
     END AS "ind.share_3star.score",
     CASE
       WHEN "b"."ind.share_4star.value" IS NULL
       THEN CAST(4.0 AS DOUBLE)
-      ELSE ROUND(
-        CASE
-          WHEN "b"."ind.share_4star.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.share_4star.value" <= CAST(1.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.share_4star.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.share_4star.value" <= CAST(1.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.share_4star.value" - CAST(0.0 AS DOUBLE)
-          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE)
-          ELSE CAST(10.0 AS DOUBLE)
-        END,
-        9
-      )
+          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE),
+          9
+        )
+        ELSE CAST(10.0 AS DOUBLE)
+      END
     END AS "ind.share_4star.score",
     CASE
       WHEN "b"."ind.share_5star.value" IS NULL
       THEN CAST(4.0 AS DOUBLE)
-      ELSE ROUND(
-        CASE
-          WHEN "b"."ind.share_5star.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.share_5star.value" <= CAST(1.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.share_5star.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.share_5star.value" <= CAST(1.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.share_5star.value" - CAST(0.0 AS DOUBLE)
-          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE)
-          ELSE CAST(10.0 AS DOUBLE)
-        END,
-        9
-      )
+          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE),
+          9
+        )
+        ELSE CAST(10.0 AS DOUBLE)
+      END
     END AS "ind.share_5star.score",
     CASE
       WHEN "b"."ind.featured_video_coverage.value" IS NULL
       THEN CAST(4.0 AS DOUBLE)
-      ELSE ROUND(
-        CASE
-          WHEN "b"."ind.featured_video_coverage.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.featured_video_coverage.value" <= CAST(1.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.featured_video_coverage.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.featured_video_coverage.value" <= CAST(1.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.featured_video_coverage.value" - CAST(0.0 AS DOUBLE)
-          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE)
-          ELSE CAST(10.0 AS DOUBLE)
-        END,
-        9
-      )
+          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE),
+          9
+        )
+        ELSE CAST(10.0 AS DOUBLE)
+      END
     END AS "ind.featured_video_coverage.score",
     CASE
       WHEN "b"."ind.identity_verified.value" IS NULL
       THEN NULL
-      ELSE ROUND(
-        CASE
-          WHEN CASE
-            WHEN "b"."ind.identity_verified.value"
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN CASE
-            WHEN "b"."ind.identity_verified.value"
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END <= CAST(1.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN CASE
+          WHEN "b"."ind.identity_verified.value"
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN CASE
+          WHEN "b"."ind.identity_verified.value"
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END <= CAST(1.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE) + (
             CASE
               WHEN "b"."ind.identity_verified.value"
               THEN CAST(1.0 AS DOUBLE)
               ELSE CAST(0.0 AS DOUBLE)
             END - CAST(0.0 AS DOUBLE)
-          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE)
-          ELSE CAST(10.0 AS DOUBLE)
-        END,
-        9
-      )
+          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE),
+          9
+        )
+        ELSE CAST(10.0 AS DOUBLE)
+      END
     END AS "ind.identity_verified.score",
     CASE
       WHEN "b"."ind.strength_verified.value" IS NULL
       THEN NULL
-      ELSE ROUND(
-        CASE
-          WHEN CASE
-            WHEN "b"."ind.strength_verified.value"
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN CASE
-            WHEN "b"."ind.strength_verified.value"
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END <= CAST(1.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN CASE
+          WHEN "b"."ind.strength_verified.value"
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN CASE
+          WHEN "b"."ind.strength_verified.value"
+          THEN CAST(1.0 AS DOUBLE)
+          ELSE CAST(0.0 AS DOUBLE)
+        END <= CAST(1.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE) + (
             CASE
               WHEN "b"."ind.strength_verified.value"
               THEN CAST(1.0 AS DOUBLE)
               ELSE CAST(0.0 AS DOUBLE)
             END - CAST(0.0 AS DOUBLE)
-          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE)
-          ELSE CAST(10.0 AS DOUBLE)
-        END,
-        9
-      )
+          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE),
+          9
+        )
+        ELSE CAST(10.0 AS DOUBLE)
+      END
     END AS "ind.strength_verified.score",
     CASE
       WHEN "b"."ind.assured_share.value" IS NULL
       THEN CAST(4.0 AS DOUBLE)
-      ELSE ROUND(
-        CASE
-          WHEN "b"."ind.assured_share.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.assured_share.value" <= CAST(1.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.assured_share.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.assured_share.value" <= CAST(1.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.assured_share.value" - CAST(0.0 AS DOUBLE)
-          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE)
-          ELSE CAST(10.0 AS DOUBLE)
-        END,
-        9
-      )
+          ) / CAST(1.0 AS DOUBLE) * CAST(10.0 AS DOUBLE),
+          9
+        )
+        ELSE CAST(10.0 AS DOUBLE)
+      END
     END AS "ind.assured_share.score",
     CASE
       WHEN "b"."ind.shop_age.value" IS NULL
       THEN NULL
-      ELSE ROUND(
-        CASE
-          WHEN "b"."ind.shop_age.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.shop_age.value" <= CAST(1.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.shop_age.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.shop_age.value" <= CAST(1.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.shop_age.value" - CAST(0.0 AS DOUBLE)
-          ) / CAST(1.0 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          WHEN "b"."ind.shop_age.value" <= CAST(3.0 AS DOUBLE)
-          THEN CAST(4.0 AS DOUBLE) + (
+          ) / CAST(1.0 AS DOUBLE) * CAST(4.0 AS DOUBLE),
+          9
+        )
+        WHEN "b"."ind.shop_age.value" <= CAST(3.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(4.0 AS DOUBLE) + (
             "b"."ind.shop_age.value" - CAST(1.0 AS DOUBLE)
-          ) / CAST(2.0 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          WHEN "b"."ind.shop_age.value" <= CAST(5.0 AS DOUBLE)
-          THEN CAST(8.0 AS DOUBLE) + (
+          ) / CAST(2.0 AS DOUBLE) * CAST(4.0 AS DOUBLE),
+          9
+        )
+        WHEN "b"."ind.shop_age.value" <= CAST(5.0 AS DOUBLE)
+        THEN ROUND(
+          CAST(8.0 AS DOUBLE) + (
             "b"."ind.shop_age.value" - CAST(3.0 AS DOUBLE)
-          ) / CAST(2.0 AS DOUBLE) * CAST(2.0 AS DOUBLE)
-          ELSE CAST(10.0 AS DOUBLE)
-        END,
-        9
-      )
+          ) / CAST(2.0 AS DOUBLE) * CAST(2.0 AS DOUBLE),
+          9
+        )
+        ELSE CAST(10.0 AS DOUBLE)
+      END
     END AS "ind.shop_age.score",
     CASE
       WHEN "b"."ind.inquiry_24h_rate.value" IS NULL
@@ -750,24 +709,54 @@ WITH m AS (
     CASE
       WHEN "b"."ind.duplicate_severity.value" IS NULL
       THEN CAST(0.0 AS DOUBLE)
-      ELSE ROUND(
-        CASE
-          WHEN "b"."ind.duplicate_severity.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.duplicate_severity.value" <= CAST(0.05 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.duplicate_severity.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.duplicate_severity.value" <= CAST(0.05 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.duplicate_severity.value" - CAST(0.0 AS DOUBLE)
-          ) / CAST(0.05 AS DOUBLE) * CAST(0.5 AS DOUBLE)
-          WHEN "b"."ind.duplicate_severity.value" <= CAST(0.2 AS DOUBLE)
-          THEN CAST(0.5 AS DOUBLE) + (
+          ) / CAST(0.05 AS DOUBLE) * CAST(0.5 AS DOUBLE),
+          9
+        )
+        WHEN "b"."ind.duplicate_severity.value" <= CAST(0.2 AS DOUBLE)
+        THEN ROUND(
+          CAST(0.5 AS DOUBLE) + (
             "b"."ind.duplicate_severity.value" - CAST(0.05 AS DOUBLE)
-          ) / CAST(0.15000000000000002 AS DOUBLE) * CAST(1.5 AS DOUBLE)
-          ELSE CAST(2.0 AS DOUBLE)
-        END,
-        9
-      )
+          ) / CAST(0.15000000000000002 AS DOUBLE) * CAST(1.5 AS DOUBLE),
+          9
+        )
+        ELSE CAST(2.0 AS DOUBLE)
+      END
     END AS "ind.duplicate_severity.score"
   FROM s1 AS b
+), s3w AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.qa_active.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.video_active.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.boost_amount.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.engagement",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.trade_orders.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.scale",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.duplicate_severity.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.duplicates"
+  FROM s2 AS b
 ), s3 AS (
   SELECT
     b.*,
@@ -788,77 +777,21 @@ WITH m AS (
       9
     ) AS "dim.after_sales",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.qa_active.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.video_active.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.boost_amount.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.engagement" > CAST(0.0 AS DOUBLE)
       THEN ROUND(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.qa_active.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.video_active.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.boost_amount.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.engagement"
           ) * "b"."ind.qa_active.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.qa_active.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.video_active.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.boost_amount.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.engagement"
           ) * "b"."ind.video_active.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.qa_active.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.video_active.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.boost_amount.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.engagement"
           ) * "b"."ind.boost_amount.score",
           CAST(0.0 AS DOUBLE)
         ),
@@ -866,23 +799,11 @@ WITH m AS (
       )
     END AS "dim.engagement",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.trade_orders.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.scale" > CAST(0.0 AS DOUBLE)
       THEN ROUND(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.trade_orders.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.scale"
           ) * "b"."ind.trade_orders.score",
           CAST(0.0 AS DOUBLE)
         ),
@@ -890,30 +811,18 @@ WITH m AS (
       )
     END AS "dim.scale",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.duplicate_severity.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.duplicates" > CAST(0.0 AS DOUBLE)
       THEN ROUND(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.duplicate_severity.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.duplicates"
           ) * "b"."ind.duplicate_severity.score",
           CAST(0.0 AS DOUBLE)
         ),
         9
       )
     END AS "dim.duplicates"
-  FROM s2 AS b
+  FROM s3w AS b
 ), v_service_operations_ AS (
   SELECT
     b.*,

@@ -22,18 +22,7 @@ WITH m AS (
         )
       )
       AND COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)
-    ) AS i0_num_1
-  FROM im_sessions AS t
-  WHERE
-    `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop2 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
+    ) AS i0_num_1,
     COUNTIF(
       (
         NOT `t`.`rating` IS NULL AND NOT (
@@ -41,18 +30,7 @@ WITH m AS (
         )
       )
       AND COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)
-    ) AS o1_n_0
-  FROM im_sessions AS t
-  WHERE
-    `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop3 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
+    ) AS o1_n_2,
     COUNTIF(
       (
         NOT `t`.`rating` IS NULL AND NOT (
@@ -60,18 +38,7 @@ WITH m AS (
         )
       )
       AND COALESCE(`t`.`rating` = 'neutral', FALSE)
-    ) AS o2_n_0
-  FROM im_sessions AS t
-  WHERE
-    `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop4 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
+    ) AS o2_n_3,
     COUNTIF(
       (
         NOT `t`.`rating` IS NULL AND NOT (
@@ -79,13 +46,11 @@ WITH m AS (
         )
       )
       AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)
-    ) AS o3_n_0
+    ) AS o3_n_4
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), s1 AS (
@@ -98,36 +63,30 @@ WITH m AS (
         9
       )
     END AS `ind.satisfaction_rate.value`,
-    CAST(COALESCE(`pop2`.`o1_n_0`, 0) AS FLOAT64) AS `om.votes_satisfied`,
-    CAST(COALESCE(`pop3`.`o2_n_0`, 0) AS FLOAT64) AS `om.votes_neutral`,
-    CAST(COALESCE(`pop4`.`o3_n_0`, 0) AS FLOAT64) AS `om.votes_dissatisfied`
+    CAST(COALESCE(`pop1`.`o1_n_2`, 0) AS FLOAT64) AS `om.votes_satisfied`,
+    CAST(COALESCE(`pop1`.`o2_n_3`, 0) AS FLOAT64) AS `om.votes_neutral`,
+    CAST(COALESCE(`pop1`.`o3_n_4`, 0) AS FLOAT64) AS `om.votes_dissatisfied`
   FROM m AS b
   LEFT JOIN pop1
     ON `pop1`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop2
-    ON `pop2`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop3
-    ON `pop3`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop4
-    ON `pop4`.`merchant_id` = `b`.`merchant_id`
 ), s2 AS (
   SELECT
     b.*,
     CASE
       WHEN `b`.`ind.satisfaction_rate.value` IS NULL
       THEN NULL
-      ELSE ROUND(
-        CASE
-          WHEN `b`.`ind.satisfaction_rate.value` <= CAST(0.0 AS FLOAT64)
-          THEN CAST(0.0 AS FLOAT64)
-          WHEN `b`.`ind.satisfaction_rate.value` <= CAST(1.0 AS FLOAT64)
-          THEN CAST(0.0 AS FLOAT64) + (
+      ELSE CASE
+        WHEN `b`.`ind.satisfaction_rate.value` <= CAST(0.0 AS FLOAT64)
+        THEN CAST(0.0 AS FLOAT64)
+        WHEN `b`.`ind.satisfaction_rate.value` <= CAST(1.0 AS FLOAT64)
+        THEN ROUND(
+          CAST(0.0 AS FLOAT64) + (
             `b`.`ind.satisfaction_rate.value` - CAST(0.0 AS FLOAT64)
-          ) / CAST(1.0 AS FLOAT64) * CAST(100.0 AS FLOAT64)
-          ELSE CAST(100.0 AS FLOAT64)
-        END,
-        9
-      )
+          ) / CAST(1.0 AS FLOAT64) * CAST(100.0 AS FLOAT64),
+          9
+        )
+        ELSE CAST(100.0 AS FLOAT64)
+      END
     END AS `ind.satisfaction_rate.score`
   FROM s1 AS b
 ), s4 AS (

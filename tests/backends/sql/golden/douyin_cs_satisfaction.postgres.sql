@@ -22,67 +22,32 @@ WITH m AS (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" IN ('very_satisfied', 'satisfied'), FALSE)) AS i0_num_1
-  FROM im_sessions AS t
-  WHERE
-    "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop2 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
+      AND COALESCE("t"."rating" IN ('very_satisfied', 'satisfied'), FALSE)) AS i0_num_1,
     COUNT(*) FILTER(WHERE
       (
         NOT "t"."rating" IS NULL AND NOT (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" IN ('very_satisfied', 'satisfied'), FALSE)) AS o1_n_0
-  FROM im_sessions AS t
-  WHERE
-    "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop3 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
+      AND COALESCE("t"."rating" IN ('very_satisfied', 'satisfied'), FALSE)) AS o1_n_2,
     COUNT(*) FILTER(WHERE
       (
         NOT "t"."rating" IS NULL AND NOT (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" = 'neutral', FALSE)) AS o2_n_0
-  FROM im_sessions AS t
-  WHERE
-    "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop4 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
+      AND COALESCE("t"."rating" = 'neutral', FALSE)) AS o2_n_3,
     COUNT(*) FILTER(WHERE
       (
         NOT "t"."rating" IS NULL AND NOT (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS o3_n_0
+      AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS o3_n_4
   FROM im_sessions AS t
   WHERE
     "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."started_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1 AS (
@@ -95,36 +60,30 @@ WITH m AS (
         9
       )
     END AS "ind.satisfaction_rate.value",
-    CAST(COALESCE("pop2"."o1_n_0", 0) AS DOUBLE PRECISION) AS "om.votes_satisfied",
-    CAST(COALESCE("pop3"."o2_n_0", 0) AS DOUBLE PRECISION) AS "om.votes_neutral",
-    CAST(COALESCE("pop4"."o3_n_0", 0) AS DOUBLE PRECISION) AS "om.votes_dissatisfied"
+    CAST(COALESCE("pop1"."o1_n_2", 0) AS DOUBLE PRECISION) AS "om.votes_satisfied",
+    CAST(COALESCE("pop1"."o2_n_3", 0) AS DOUBLE PRECISION) AS "om.votes_neutral",
+    CAST(COALESCE("pop1"."o3_n_4", 0) AS DOUBLE PRECISION) AS "om.votes_dissatisfied"
   FROM m AS b
   LEFT JOIN pop1
     ON "pop1"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop2
-    ON "pop2"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop3
-    ON "pop3"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop4
-    ON "pop4"."merchant_id" = "b"."merchant_id"
 ), s2 AS (
   SELECT
     b.*,
     CASE
       WHEN "b"."ind.satisfaction_rate.value" IS NULL
       THEN NULL
-      ELSE ROUND(
-        CASE
-          WHEN "b"."ind.satisfaction_rate.value" <= CAST(0.0 AS DOUBLE PRECISION)
-          THEN CAST(0.0 AS DOUBLE PRECISION)
-          WHEN "b"."ind.satisfaction_rate.value" <= CAST(1.0 AS DOUBLE PRECISION)
-          THEN CAST(0.0 AS DOUBLE PRECISION) + (
+      ELSE CASE
+        WHEN "b"."ind.satisfaction_rate.value" <= CAST(0.0 AS DOUBLE PRECISION)
+        THEN CAST(0.0 AS DOUBLE PRECISION)
+        WHEN "b"."ind.satisfaction_rate.value" <= CAST(1.0 AS DOUBLE PRECISION)
+        THEN ROUND(
+          CAST(0.0 AS DOUBLE PRECISION) + (
             "b"."ind.satisfaction_rate.value" - CAST(0.0 AS DOUBLE PRECISION)
-          ) / CAST(1.0 AS DOUBLE PRECISION) * CAST(100.0 AS DOUBLE PRECISION)
-          ELSE CAST(100.0 AS DOUBLE PRECISION)
-        END,
-        9
-      )
+          ) / CAST(1.0 AS DOUBLE PRECISION) * CAST(100.0 AS DOUBLE PRECISION),
+          9
+        )
+        ELSE CAST(100.0 AS DOUBLE PRECISION)
+      END
     END AS "ind.satisfaction_rate.score"
   FROM s1 AS b
 ), s4 AS (

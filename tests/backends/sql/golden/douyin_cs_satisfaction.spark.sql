@@ -23,67 +23,32 @@ WITH m AS (
           COALESCE(`t`.`reported_malicious`, FALSE)
         )
       )
-      AND COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)) AS i0_num_1
-  FROM im_sessions AS t
-  WHERE
-    `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop2 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
+      AND COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)) AS i0_num_1,
     COUNT(*) FILTER(WHERE
       (
         NOT `t`.`rating` IS NULL AND NOT (
           COALESCE(`t`.`reported_malicious`, FALSE)
         )
       )
-      AND COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)) AS o1_n_0
-  FROM im_sessions AS t
-  WHERE
-    `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop3 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
+      AND COALESCE(`t`.`rating` IN ('very_satisfied', 'satisfied'), FALSE)) AS o1_n_2,
     COUNT(*) FILTER(WHERE
       (
         NOT `t`.`rating` IS NULL AND NOT (
           COALESCE(`t`.`reported_malicious`, FALSE)
         )
       )
-      AND COALESCE(`t`.`rating` = 'neutral', FALSE)) AS o2_n_0
-  FROM im_sessions AS t
-  WHERE
-    `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop4 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
+      AND COALESCE(`t`.`rating` = 'neutral', FALSE)) AS o2_n_3,
     COUNT(*) FILTER(WHERE
       (
         NOT `t`.`rating` IS NULL AND NOT (
           COALESCE(`t`.`reported_malicious`, FALSE)
         )
       )
-      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS o3_n_0
+      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS o3_n_4
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), s1 AS (
@@ -93,35 +58,29 @@ WITH m AS (
       WHEN COALESCE(`pop1`.`i0_den_0`, 0) > 0
       THEN R9(CAST(COALESCE(`pop1`.`i0_num_1`, 0) AS DOUBLE) / COALESCE(`pop1`.`i0_den_0`, 0))
     END AS `ind.satisfaction_rate.value`,
-    CAST(COALESCE(`pop2`.`o1_n_0`, 0) AS DOUBLE) AS `om.votes_satisfied`,
-    CAST(COALESCE(`pop3`.`o2_n_0`, 0) AS DOUBLE) AS `om.votes_neutral`,
-    CAST(COALESCE(`pop4`.`o3_n_0`, 0) AS DOUBLE) AS `om.votes_dissatisfied`
+    CAST(COALESCE(`pop1`.`o1_n_2`, 0) AS DOUBLE) AS `om.votes_satisfied`,
+    CAST(COALESCE(`pop1`.`o2_n_3`, 0) AS DOUBLE) AS `om.votes_neutral`,
+    CAST(COALESCE(`pop1`.`o3_n_4`, 0) AS DOUBLE) AS `om.votes_dissatisfied`
   FROM m AS b
   LEFT JOIN pop1
     ON `pop1`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop2
-    ON `pop2`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop3
-    ON `pop3`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop4
-    ON `pop4`.`merchant_id` = `b`.`merchant_id`
 ), s2 AS (
   SELECT
     b.*,
     CASE
       WHEN `b`.`ind.satisfaction_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.satisfaction_rate.value` <= CAST(0.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN `b`.`ind.satisfaction_rate.value` <= CAST(1.0 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.satisfaction_rate.value` <= CAST(0.0 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN `b`.`ind.satisfaction_rate.value` <= CAST(1.0 AS DOUBLE)
+        THEN R9(
+          CAST(0.0 AS DOUBLE) + (
             `b`.`ind.satisfaction_rate.value` - CAST(0.0 AS DOUBLE)
           ) / CAST(1.0 AS DOUBLE) * CAST(100.0 AS DOUBLE)
-          ELSE CAST(100.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(100.0 AS DOUBLE)
+      END
     END AS `ind.satisfaction_rate.score`
   FROM s1 AS b
 ), s4 AS (

@@ -23,9 +23,7 @@ FROM (
     FROM reviews AS t
     WHERE
       "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."rated_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
   ), pop2 AS (
@@ -44,22 +42,11 @@ FROM (
           ),
           FALSE
         )
-      ) AS i1_num_1
-    FROM orders AS t
-    WHERE
-      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    GROUP BY
-      "t"."merchant_id"
-  ), pop3 AS (
-    SELECT
-      "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i2_den_0,
+      ) AS i1_num_1,
+      COUNT_IF("t"."paid_at" <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i2_den_2,
       COUNT_IF(
-        COALESCE(
+        "t"."paid_at" <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        AND COALESCE(
           (
             DATE_PART(
               EPOCH_MICROSECOND,
@@ -71,19 +58,7 @@ FROM (
           ) <= 259200000000,
           FALSE
         )
-      ) AS i2_num_1
-    FROM orders AS t
-    WHERE
-      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    GROUP BY
-      "t"."merchant_id"
-  ), pop4 AS (
-    SELECT
-      "t"."merchant_id" AS merchant_id,
+      ) AS i2_num_3,
       SUM(
         IFF(
           NOT DATE_PART(
@@ -117,7 +92,7 @@ FROM (
           ),
           NULL
         )
-      ) AS i3_sum_0,
+      ) AS i3_sum_4,
       COUNT(
         IFF(
           NOT DATE_PART(
@@ -151,17 +126,15 @@ FROM (
           ),
           NULL
         )
-      ) AS i3_n_1
+      ) AS i3_n_5
     FROM orders AS t
     WHERE
       "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
-  ), pop5 AS (
+  ), pop3 AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
       COUNT(*) AS i4_den_0,
@@ -194,12 +167,11 @@ FROM (
     WHERE
       "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."shipped_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."shipped_at" >= CAST('2022-06-07 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."shipped_at" < CAST('2022-09-05 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
-  ), pop6 AS (
+  ), pop4 AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
       COUNT_IF(NOT "t"."rating" IS NULL AND NOT (
@@ -212,21 +184,11 @@ FROM (
           )
         )
         AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)
-      ) AS i5_num_1
-    FROM im_sessions AS t
-    WHERE
-      "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    GROUP BY
-      "t"."merchant_id"
-  ), pop7 AS (
-    SELECT
-      "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i6_den_0,
+      ) AS i5_num_1,
+      COUNT_IF("t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)) AS i6_den_2,
       COUNT_IF(
-        COALESCE(
+        "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)
+        AND COALESCE(
           (
             DATE_PART(
               EPOCH_MICROSECOND,
@@ -238,16 +200,14 @@ FROM (
           ) <= 180000000,
           FALSE
         )
-      ) AS i6_num_1
+      ) AS i6_num_3
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
-  ), pop8 AS (
+  ), pop5 AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
       SUM(
@@ -277,7 +237,6 @@ FROM (
       "t"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."completed_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."completed_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."completed_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
   ), s1 AS (
@@ -292,32 +251,32 @@ FROM (
         THEN ROUND(CAST(COALESCE("pop2"."i1_num_1", 0) AS DOUBLE) / COALESCE("pop2"."i1_den_0", 0), 9)
       END AS "ind.quality_return_rate.value",
       CASE
-        WHEN COALESCE("pop3"."i2_den_0", 0) > 0
-        THEN ROUND(CAST(COALESCE("pop3"."i2_num_1", 0) AS DOUBLE) / COALESCE("pop3"."i2_den_0", 0), 9)
+        WHEN COALESCE("pop2"."i2_den_2", 0) > 0
+        THEN ROUND(CAST(COALESCE("pop2"."i2_num_3", 0) AS DOUBLE) / COALESCE("pop2"."i2_den_2", 0), 9)
       END AS "ind.pickup_timely_rate.value",
       CASE
-        WHEN COALESCE("pop4"."i3_n_1", 0) > 0
+        WHEN COALESCE("pop2"."i3_n_5", 0) > 0
         THEN ROUND(
-          CAST("pop4"."i3_sum_0" AS DOUBLE) / "pop4"."i3_n_1" / CAST(3600000000.0 AS DOUBLE),
+          CAST("pop2"."i3_sum_4" AS DOUBLE) / "pop2"."i3_n_5" / CAST(3600000000.0 AS DOUBLE),
           9
         )
       END AS "ind.delivery_hours.value",
       CASE
-        WHEN COALESCE("pop5"."i4_den_0", 0) > 0
-        THEN ROUND(CAST(COALESCE("pop5"."i4_num_1", 0) AS DOUBLE) / COALESCE("pop5"."i4_den_0", 0), 9)
+        WHEN COALESCE("pop3"."i4_den_0", 0) > 0
+        THEN ROUND(CAST(COALESCE("pop3"."i4_num_1", 0) AS DOUBLE) / COALESCE("pop3"."i4_den_0", 0), 9)
       END AS "ind.logistics_quality_return_rate.value",
       CASE
-        WHEN COALESCE("pop6"."i5_den_0", 0) > 0
-        THEN ROUND(CAST(COALESCE("pop6"."i5_num_1", 0) AS DOUBLE) / COALESCE("pop6"."i5_den_0", 0), 9)
+        WHEN COALESCE("pop4"."i5_den_0", 0) > 0
+        THEN ROUND(CAST(COALESCE("pop4"."i5_num_1", 0) AS DOUBLE) / COALESCE("pop4"."i5_den_0", 0), 9)
       END AS "ind.im_dissatisfaction_rate.value",
       CASE
-        WHEN COALESCE("pop7"."i6_den_0", 0) > 0
-        THEN ROUND(CAST(COALESCE("pop7"."i6_num_1", 0) AS DOUBLE) / COALESCE("pop7"."i6_den_0", 0), 9)
+        WHEN COALESCE("pop4"."i6_den_2", 0) > 0
+        THEN ROUND(CAST(COALESCE("pop4"."i6_num_3", 0) AS DOUBLE) / COALESCE("pop4"."i6_den_2", 0), 9)
       END AS "ind.im_3min_response_rate.value",
       CASE
-        WHEN COALESCE("pop8"."i7_n_1", 0) > 0
+        WHEN COALESCE("pop5"."i7_n_1", 0) > 0
         THEN ROUND(
-          CAST("pop8"."i7_sum_0" AS DOUBLE) / "pop8"."i7_n_1" / CAST(3600000000.0 AS DOUBLE),
+          CAST("pop5"."i7_sum_0" AS DOUBLE) / "pop5"."i7_n_1" / CAST(3600000000.0 AS DOUBLE),
           9
         )
       END AS "ind.after_sales_hours.value"
@@ -332,188 +291,191 @@ FROM (
       ON "pop4"."merchant_id" = "b"."merchant_id"
     LEFT JOIN pop5
       ON "pop5"."merchant_id" = "b"."merchant_id"
-    LEFT JOIN pop6
-      ON "pop6"."merchant_id" = "b"."merchant_id"
-    LEFT JOIN pop7
-      ON "pop7"."merchant_id" = "b"."merchant_id"
-    LEFT JOIN pop8
-      ON "pop8"."merchant_id" = "b"."merchant_id"
   ), s2 AS (
     SELECT
       b.*,
       CASE
         WHEN "b"."ind.negative_review_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.negative_review_rate.value" <= CAST(0.01 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.negative_review_rate.value" <= CAST(0.1 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.01 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.1 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.negative_review_rate.value" - CAST(0.01 AS DOUBLE)
-            ) / CAST(0.09000000000000001 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.09000000000000001 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.negative_review_rate.score",
       CASE
         WHEN "b"."ind.quality_return_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.quality_return_rate.value" <= CAST(0.005 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.quality_return_rate.value" <= CAST(0.08 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.quality_return_rate.value" <= CAST(0.005 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.quality_return_rate.value" <= CAST(0.08 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.quality_return_rate.value" - CAST(0.005 AS DOUBLE)
-            ) / CAST(0.075 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.075 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.quality_return_rate.score",
       CASE
         WHEN "b"."ind.pickup_timely_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.pickup_timely_rate.value" <= CAST(0.7 AS DOUBLE)
-            THEN CAST(0.0 AS DOUBLE)
-            WHEN "b"."ind.pickup_timely_rate.value" <= CAST(0.98 AS DOUBLE)
-            THEN CAST(0.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.pickup_timely_rate.value" <= CAST(0.7 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE)
+          WHEN "b"."ind.pickup_timely_rate.value" <= CAST(0.98 AS DOUBLE)
+          THEN ROUND(
+            CAST(0.0 AS DOUBLE) + (
               "b"."ind.pickup_timely_rate.value" - CAST(0.7 AS DOUBLE)
-            ) / CAST(0.28 AS DOUBLE) * CAST(100.0 AS DOUBLE)
-            ELSE CAST(100.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.28 AS DOUBLE) * CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(100.0 AS DOUBLE)
+        END
       END AS "ind.pickup_timely_rate.score",
       CASE
         WHEN "b"."ind.delivery_hours.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.delivery_hours.value" <= CAST(48.0 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.delivery_hours.value" <= CAST(168.0 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.delivery_hours.value" <= CAST(48.0 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.delivery_hours.value" <= CAST(168.0 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.delivery_hours.value" - CAST(48.0 AS DOUBLE)
-            ) / CAST(120.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(120.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.delivery_hours.score",
       CASE
         WHEN "b"."ind.logistics_quality_return_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.logistics_quality_return_rate.value" <= CAST(0.002 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.logistics_quality_return_rate.value" <= CAST(0.03 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.logistics_quality_return_rate.value" <= CAST(0.002 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.logistics_quality_return_rate.value" <= CAST(0.03 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.logistics_quality_return_rate.value" - CAST(0.002 AS DOUBLE)
-            ) / CAST(0.027999999999999997 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.027999999999999997 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.logistics_quality_return_rate.score",
       CASE
         WHEN "b"."ind.im_dissatisfaction_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.im_dissatisfaction_rate.value" <= CAST(0.05 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.im_dissatisfaction_rate.value" <= CAST(0.3 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.im_dissatisfaction_rate.value" <= CAST(0.05 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.im_dissatisfaction_rate.value" <= CAST(0.3 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.im_dissatisfaction_rate.value" - CAST(0.05 AS DOUBLE)
-            ) / CAST(0.25 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.25 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.im_dissatisfaction_rate.score",
       CASE
         WHEN "b"."ind.im_3min_response_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.im_3min_response_rate.value" <= CAST(0.5 AS DOUBLE)
-            THEN CAST(0.0 AS DOUBLE)
-            WHEN "b"."ind.im_3min_response_rate.value" <= CAST(0.95 AS DOUBLE)
-            THEN CAST(0.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.im_3min_response_rate.value" <= CAST(0.5 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE)
+          WHEN "b"."ind.im_3min_response_rate.value" <= CAST(0.95 AS DOUBLE)
+          THEN ROUND(
+            CAST(0.0 AS DOUBLE) + (
               "b"."ind.im_3min_response_rate.value" - CAST(0.5 AS DOUBLE)
-            ) / CAST(0.44999999999999996 AS DOUBLE) * CAST(100.0 AS DOUBLE)
-            ELSE CAST(100.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.44999999999999996 AS DOUBLE) * CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(100.0 AS DOUBLE)
+        END
       END AS "ind.im_3min_response_rate.score",
       CASE
         WHEN "b"."ind.after_sales_hours.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.after_sales_hours.value" <= CAST(24.0 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.after_sales_hours.value" <= CAST(120.0 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.after_sales_hours.value" <= CAST(24.0 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.after_sales_hours.value" <= CAST(120.0 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.after_sales_hours.value" - CAST(24.0 AS DOUBLE)
-            ) / CAST(96.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(96.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.after_sales_hours.score"
     FROM s1 AS b
+  ), s3w AS (
+    SELECT
+      b.*,
+      CAST(0.0 AS DOUBLE) + CASE
+        WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.quality_return_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END AS "wt.product",
+      CAST(0.0 AS DOUBLE) + CASE
+        WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.delivery_hours.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.logistics_quality_return_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END AS "wt.logistics",
+      CAST(0.0 AS DOUBLE) + CASE
+        WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END AS "wt.service"
+    FROM s2 AS b
   ), s3 AS (
     SELECT
       b.*,
       CASE
-        WHEN (
-          CAST(0.0 AS DOUBLE) + CASE
-            WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.quality_return_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END
-        ) > CAST(0.0 AS DOUBLE)
+        WHEN "b"."wt.product" > CAST(0.0 AS DOUBLE)
         THEN ROUND(
           CAST(0.0 AS DOUBLE) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.quality_return_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.product"
             ) * "b"."ind.negative_review_rate.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.quality_return_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.product"
             ) * "b"."ind.quality_return_rate.score",
             CAST(0.0 AS DOUBLE)
           ),
@@ -521,77 +483,21 @@ FROM (
         )
       END AS "dim.product",
       CASE
-        WHEN (
-          CAST(0.0 AS DOUBLE) + CASE
-            WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.delivery_hours.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.logistics_quality_return_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END
-        ) > CAST(0.0 AS DOUBLE)
+        WHEN "b"."wt.logistics" > CAST(0.0 AS DOUBLE)
         THEN ROUND(
           CAST(0.0 AS DOUBLE) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.delivery_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.logistics_quality_return_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
             ) * "b"."ind.pickup_timely_rate.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.delivery_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.logistics_quality_return_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
             ) * "b"."ind.delivery_hours.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.delivery_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.logistics_quality_return_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
             ) * "b"."ind.logistics_quality_return_rate.score",
             CAST(0.0 AS DOUBLE)
           ),
@@ -599,166 +505,71 @@ FROM (
         )
       END AS "dim.logistics",
       CASE
-        WHEN (
-          CAST(0.0 AS DOUBLE) + CASE
-            WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END
-        ) > CAST(0.0 AS DOUBLE)
+        WHEN "b"."wt.service" > CAST(0.0 AS DOUBLE)
         THEN ROUND(
           CAST(0.0 AS DOUBLE) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.service"
             ) * "b"."ind.im_dissatisfaction_rate.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.service"
             ) * "b"."ind.im_3min_response_rate.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.service"
             ) * "b"."ind.after_sales_hours.score",
             CAST(0.0 AS DOUBLE)
           ),
           9
         )
       END AS "dim.service"
-    FROM s2 AS b
+    FROM s3w AS b
+  ), s4w AS (
+    SELECT
+      b.*,
+      CAST(0.0 AS DOUBLE) + CASE
+        WHEN NOT "b"."dim.product" IS NULL
+        THEN CAST(0.5 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."dim.logistics" IS NULL
+        THEN CAST(0.15 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."dim.service" IS NULL
+        THEN CAST(0.35 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END AS "wt.total"
+    FROM s3 AS b
   ), s4 AS (
     SELECT
       b.*,
       CASE
-        WHEN (
-          CAST(0.0 AS DOUBLE) + CASE
-            WHEN NOT "b"."dim.product" IS NULL
-            THEN CAST(0.5 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."dim.logistics" IS NULL
-            THEN CAST(0.15 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."dim.service" IS NULL
-            THEN CAST(0.35 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END
-        ) > CAST(0.0 AS DOUBLE)
+        WHEN "b"."wt.total" > CAST(0.0 AS DOUBLE)
         THEN ROUND(
           CAST(0.0 AS DOUBLE) + COALESCE(
             (
-              CAST(0.5 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."dim.product" IS NULL
-                  THEN CAST(0.5 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.logistics" IS NULL
-                  THEN CAST(0.15 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.service" IS NULL
-                  THEN CAST(0.35 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(0.5 AS DOUBLE) / "b"."wt.total"
             ) * "b"."dim.product",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(0.15 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."dim.product" IS NULL
-                  THEN CAST(0.5 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.logistics" IS NULL
-                  THEN CAST(0.15 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.service" IS NULL
-                  THEN CAST(0.35 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(0.15 AS DOUBLE) / "b"."wt.total"
             ) * "b"."dim.logistics",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(0.35 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."dim.product" IS NULL
-                  THEN CAST(0.5 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.logistics" IS NULL
-                  THEN CAST(0.15 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.service" IS NULL
-                  THEN CAST(0.35 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(0.35 AS DOUBLE) / "b"."wt.total"
             ) * "b"."dim.service",
             CAST(0.0 AS DOUBLE)
           ),
           9
         )
       END AS "raw_score"
-    FROM s3 AS b
+    FROM s4w AS b
   ), s5 AS (
     SELECT
       b.*,
@@ -964,17 +775,16 @@ LEFT JOIN (
     FROM reviews AS t
     WHERE
       "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."rated_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
   ), pop2_shadow AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i1_den_0,
+      COUNT_IF("t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i1_den_0,
       COUNT_IF(
-        COALESCE(
+        "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        AND COALESCE(
           "t"."order_id" IN (
             SELECT
               "r1"."order_id"
@@ -985,22 +795,15 @@ LEFT JOIN (
           ),
           FALSE
         )
-      ) AS i1_num_1
-    FROM orders AS t
-    WHERE
-      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    GROUP BY
-      "t"."merchant_id"
-  ), pop3_shadow AS (
-    SELECT
-      "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i2_den_0,
+      ) AS i1_num_1,
       COUNT_IF(
-        COALESCE(
+        "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        AND "t"."paid_at" <= CAST('2022-09-17 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+      ) AS i2_den_2,
+      COUNT_IF(
+        "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        AND "t"."paid_at" <= CAST('2022-09-17 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        AND COALESCE(
           (
             DATE_PART(
               EPOCH_MICROSECOND,
@@ -1012,35 +815,26 @@ LEFT JOIN (
           ) <= 172800000000,
           FALSE
         )
-      ) AS i2_num_1
-    FROM orders AS t
-    WHERE
-      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" <= CAST('2022-09-17 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    GROUP BY
-      "t"."merchant_id"
-  ), pop4_shadow AS (
-    SELECT
-      "t"."merchant_id" AS merchant_id,
+      ) AS i2_num_3,
       SUM(
         IFF(
-          NOT DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."delivered_at"
-            END
-          ) IS NULL
-          AND NOT DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) IS NULL,
+          "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND (
+            NOT DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."delivered_at"
+              END
+            ) IS NULL
+            AND NOT DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."first_scan_at"
+              END
+            ) IS NULL
+          ),
           (
             DATE_PART(
               EPOCH_MICROSECOND,
@@ -1058,23 +852,26 @@ LEFT JOIN (
           ),
           NULL
         )
-      ) AS i3_sum_0,
+      ) AS i3_sum_4,
       COUNT(
         IFF(
-          NOT DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."delivered_at"
-            END
-          ) IS NULL
-          AND NOT DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) IS NULL,
+          "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND (
+            NOT DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."delivered_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."delivered_at"
+              END
+            ) IS NULL
+            AND NOT DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."first_scan_at"
+              END
+            ) IS NULL
+          ),
           (
             DATE_PART(
               EPOCH_MICROSECOND,
@@ -1092,22 +889,11 @@ LEFT JOIN (
           ),
           NULL
         )
-      ) AS i3_n_1
-    FROM orders AS t
-    WHERE
-      "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    GROUP BY
-      "t"."merchant_id"
-  ), pop5_shadow AS (
-    SELECT
-      "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i4_den_0,
+      ) AS i3_n_5,
+      COUNT_IF("t"."paid_at" < CAST('2022-09-05 16:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i4_den_6,
       COUNT_IF(
-        EXISTS(
+        "t"."paid_at" < CAST('2022-09-05 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        AND EXISTS(
           SELECT
             1
           FROM feedback AS r2
@@ -1120,17 +906,15 @@ LEFT JOIN (
               FALSE
             )
         )
-      ) AS i4_num_1
+      ) AS i4_num_7
     FROM orders AS t
     WHERE
       "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND NOT COALESCE("t"."is_fraud", FALSE)
-      AND "t"."paid_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."paid_at" >= CAST('2022-06-07 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."paid_at" < CAST('2022-09-05 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
-  ), pop6_shadow AS (
+  ), pop3_shadow AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
       COUNT_IF(NOT "t"."rating" IS NULL AND NOT (
@@ -1143,21 +927,11 @@ LEFT JOIN (
           )
         )
         AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)
-      ) AS i5_num_1
-    FROM im_sessions AS t
-    WHERE
-      "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    GROUP BY
-      "t"."merchant_id"
-  ), pop7_shadow AS (
-    SELECT
-      "t"."merchant_id" AS merchant_id,
-      COUNT(*) AS i6_den_0,
+      ) AS i5_num_1,
+      COUNT_IF("t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)) AS i6_den_2,
       COUNT_IF(
-        COALESCE(
+        "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)
+        AND COALESCE(
           (
             DATE_PART(
               EPOCH_MICROSECOND,
@@ -1169,16 +943,14 @@ LEFT JOIN (
           ) <= 180000000,
           FALSE
         )
-      ) AS i6_num_1
+      ) AS i6_num_3
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."started_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
-  ), pop8_shadow AS (
+  ), pop4_shadow AS (
     SELECT
       "t"."merchant_id" AS merchant_id,
       SUM(
@@ -1208,7 +980,6 @@ LEFT JOIN (
       "t"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."completed_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "t"."completed_at" >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND "t"."completed_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     GROUP BY
       "t"."merchant_id"
   ), s1_shadow AS (
@@ -1229,44 +1000,44 @@ LEFT JOIN (
         )
       END AS "ind.quality_return_rate.value",
       CASE
-        WHEN COALESCE("pop3_shadow"."i2_den_0", 0) > 0
+        WHEN COALESCE("pop2_shadow"."i2_den_2", 0) > 0
         THEN ROUND(
-          CAST(COALESCE("pop3_shadow"."i2_num_1", 0) AS DOUBLE) / COALESCE("pop3_shadow"."i2_den_0", 0),
+          CAST(COALESCE("pop2_shadow"."i2_num_3", 0) AS DOUBLE) / COALESCE("pop2_shadow"."i2_den_2", 0),
           9
         )
       END AS "ind.pickup_timely_rate.value",
       CASE
-        WHEN COALESCE("pop4_shadow"."i3_n_1", 0) > 0
+        WHEN COALESCE("pop2_shadow"."i3_n_5", 0) > 0
         THEN ROUND(
-          CAST("pop4_shadow"."i3_sum_0" AS DOUBLE) / "pop4_shadow"."i3_n_1" / CAST(3600000000.0 AS DOUBLE),
+          CAST("pop2_shadow"."i3_sum_4" AS DOUBLE) / "pop2_shadow"."i3_n_5" / CAST(3600000000.0 AS DOUBLE),
           9
         )
       END AS "ind.delivery_hours.value",
       CASE
-        WHEN COALESCE("pop5_shadow"."i4_den_0", 0) > 0
+        WHEN COALESCE("pop2_shadow"."i4_den_6", 0) > 0
         THEN ROUND(
-          CAST(COALESCE("pop5_shadow"."i4_num_1", 0) AS DOUBLE) / COALESCE("pop5_shadow"."i4_den_0", 0),
+          CAST(COALESCE("pop2_shadow"."i4_num_7", 0) AS DOUBLE) / COALESCE("pop2_shadow"."i4_den_6", 0),
           9
         )
       END AS "ind.logistics_negative_feedback_rate.value",
       CASE
-        WHEN COALESCE("pop6_shadow"."i5_den_0", 0) > 0
+        WHEN COALESCE("pop3_shadow"."i5_den_0", 0) > 0
         THEN ROUND(
-          CAST(COALESCE("pop6_shadow"."i5_num_1", 0) AS DOUBLE) / COALESCE("pop6_shadow"."i5_den_0", 0),
+          CAST(COALESCE("pop3_shadow"."i5_num_1", 0) AS DOUBLE) / COALESCE("pop3_shadow"."i5_den_0", 0),
           9
         )
       END AS "ind.im_dissatisfaction_rate.value",
       CASE
-        WHEN COALESCE("pop7_shadow"."i6_den_0", 0) > 0
+        WHEN COALESCE("pop3_shadow"."i6_den_2", 0) > 0
         THEN ROUND(
-          CAST(COALESCE("pop7_shadow"."i6_num_1", 0) AS DOUBLE) / COALESCE("pop7_shadow"."i6_den_0", 0),
+          CAST(COALESCE("pop3_shadow"."i6_num_3", 0) AS DOUBLE) / COALESCE("pop3_shadow"."i6_den_2", 0),
           9
         )
       END AS "ind.im_3min_response_rate.value",
       CASE
-        WHEN COALESCE("pop8_shadow"."i7_n_1", 0) > 0
+        WHEN COALESCE("pop4_shadow"."i7_n_1", 0) > 0
         THEN ROUND(
-          CAST("pop8_shadow"."i7_sum_0" AS DOUBLE) / "pop8_shadow"."i7_n_1" / CAST(3600000000.0 AS DOUBLE),
+          CAST("pop4_shadow"."i7_sum_0" AS DOUBLE) / "pop4_shadow"."i7_n_1" / CAST(3600000000.0 AS DOUBLE),
           9
         )
       END AS "ind.after_sales_hours.value"
@@ -1279,190 +1050,191 @@ LEFT JOIN (
       ON "pop3_shadow"."merchant_id" = "b"."merchant_id"
     LEFT JOIN pop4_shadow
       ON "pop4_shadow"."merchant_id" = "b"."merchant_id"
-    LEFT JOIN pop5_shadow
-      ON "pop5_shadow"."merchant_id" = "b"."merchant_id"
-    LEFT JOIN pop6_shadow
-      ON "pop6_shadow"."merchant_id" = "b"."merchant_id"
-    LEFT JOIN pop7_shadow
-      ON "pop7_shadow"."merchant_id" = "b"."merchant_id"
-    LEFT JOIN pop8_shadow
-      ON "pop8_shadow"."merchant_id" = "b"."merchant_id"
   ), s2_shadow AS (
     SELECT
       b.*,
       CASE
         WHEN "b"."ind.negative_review_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.negative_review_rate.value" <= CAST(0.01 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.negative_review_rate.value" <= CAST(0.1 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.01 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.1 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.negative_review_rate.value" - CAST(0.01 AS DOUBLE)
-            ) / CAST(0.09000000000000001 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.09000000000000001 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.negative_review_rate.score",
       CASE
         WHEN "b"."ind.quality_return_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.quality_return_rate.value" <= CAST(0.005 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.quality_return_rate.value" <= CAST(0.08 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.quality_return_rate.value" <= CAST(0.005 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.quality_return_rate.value" <= CAST(0.08 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.quality_return_rate.value" - CAST(0.005 AS DOUBLE)
-            ) / CAST(0.075 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.075 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.quality_return_rate.score",
       CASE
         WHEN "b"."ind.pickup_timely_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.pickup_timely_rate.value" <= CAST(0.7 AS DOUBLE)
-            THEN CAST(0.0 AS DOUBLE)
-            WHEN "b"."ind.pickup_timely_rate.value" <= CAST(0.98 AS DOUBLE)
-            THEN CAST(0.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.pickup_timely_rate.value" <= CAST(0.7 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE)
+          WHEN "b"."ind.pickup_timely_rate.value" <= CAST(0.98 AS DOUBLE)
+          THEN ROUND(
+            CAST(0.0 AS DOUBLE) + (
               "b"."ind.pickup_timely_rate.value" - CAST(0.7 AS DOUBLE)
-            ) / CAST(0.28 AS DOUBLE) * CAST(100.0 AS DOUBLE)
-            ELSE CAST(100.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.28 AS DOUBLE) * CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(100.0 AS DOUBLE)
+        END
       END AS "ind.pickup_timely_rate.score",
       CASE
         WHEN "b"."ind.delivery_hours.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.delivery_hours.value" <= CAST(48.0 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.delivery_hours.value" <= CAST(168.0 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.delivery_hours.value" <= CAST(48.0 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.delivery_hours.value" <= CAST(168.0 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.delivery_hours.value" - CAST(48.0 AS DOUBLE)
-            ) / CAST(120.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(120.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.delivery_hours.score",
       CASE
         WHEN "b"."ind.logistics_negative_feedback_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.logistics_negative_feedback_rate.value" <= CAST(0.01 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.logistics_negative_feedback_rate.value" <= CAST(0.1 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.logistics_negative_feedback_rate.value" <= CAST(0.01 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.logistics_negative_feedback_rate.value" <= CAST(0.1 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.logistics_negative_feedback_rate.value" - CAST(0.01 AS DOUBLE)
-            ) / CAST(0.09000000000000001 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.09000000000000001 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.logistics_negative_feedback_rate.score",
       CASE
         WHEN "b"."ind.im_dissatisfaction_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.im_dissatisfaction_rate.value" <= CAST(0.05 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.im_dissatisfaction_rate.value" <= CAST(0.3 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.im_dissatisfaction_rate.value" <= CAST(0.05 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.im_dissatisfaction_rate.value" <= CAST(0.3 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.im_dissatisfaction_rate.value" - CAST(0.05 AS DOUBLE)
-            ) / CAST(0.25 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.25 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.im_dissatisfaction_rate.score",
       CASE
         WHEN "b"."ind.im_3min_response_rate.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.im_3min_response_rate.value" <= CAST(0.5 AS DOUBLE)
-            THEN CAST(0.0 AS DOUBLE)
-            WHEN "b"."ind.im_3min_response_rate.value" <= CAST(0.95 AS DOUBLE)
-            THEN CAST(0.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.im_3min_response_rate.value" <= CAST(0.5 AS DOUBLE)
+          THEN CAST(0.0 AS DOUBLE)
+          WHEN "b"."ind.im_3min_response_rate.value" <= CAST(0.95 AS DOUBLE)
+          THEN ROUND(
+            CAST(0.0 AS DOUBLE) + (
               "b"."ind.im_3min_response_rate.value" - CAST(0.5 AS DOUBLE)
-            ) / CAST(0.44999999999999996 AS DOUBLE) * CAST(100.0 AS DOUBLE)
-            ELSE CAST(100.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(0.44999999999999996 AS DOUBLE) * CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(100.0 AS DOUBLE)
+        END
       END AS "ind.im_3min_response_rate.score",
       CASE
         WHEN "b"."ind.after_sales_hours.value" IS NULL
         THEN NULL
-        ELSE ROUND(
-          CASE
-            WHEN "b"."ind.after_sales_hours.value" <= CAST(24.0 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE)
-            WHEN "b"."ind.after_sales_hours.value" <= CAST(120.0 AS DOUBLE)
-            THEN CAST(100.0 AS DOUBLE) + (
+        ELSE CASE
+          WHEN "b"."ind.after_sales_hours.value" <= CAST(24.0 AS DOUBLE)
+          THEN CAST(100.0 AS DOUBLE)
+          WHEN "b"."ind.after_sales_hours.value" <= CAST(120.0 AS DOUBLE)
+          THEN ROUND(
+            CAST(100.0 AS DOUBLE) + (
               "b"."ind.after_sales_hours.value" - CAST(24.0 AS DOUBLE)
-            ) / CAST(96.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END,
-          9
-        )
+            ) / CAST(96.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE),
+            9
+          )
+          ELSE CAST(0.0 AS DOUBLE)
+        END
       END AS "ind.after_sales_hours.score"
     FROM s1_shadow AS b
+  ), s3w_shadow AS (
+    SELECT
+      b.*,
+      CAST(0.0 AS DOUBLE) + CASE
+        WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.quality_return_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END AS "wt.product",
+      CAST(0.0 AS DOUBLE) + CASE
+        WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.delivery_hours.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.logistics_negative_feedback_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END AS "wt.logistics",
+      CAST(0.0 AS DOUBLE) + CASE
+        WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
+        THEN CAST(1.0 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END AS "wt.service"
+    FROM s2_shadow AS b
   ), s3_shadow AS (
     SELECT
       b.*,
       CASE
-        WHEN (
-          CAST(0.0 AS DOUBLE) + CASE
-            WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.quality_return_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END
-        ) > CAST(0.0 AS DOUBLE)
+        WHEN "b"."wt.product" > CAST(0.0 AS DOUBLE)
         THEN ROUND(
           CAST(0.0 AS DOUBLE) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.quality_return_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.product"
             ) * "b"."ind.negative_review_rate.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.quality_return_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.product"
             ) * "b"."ind.quality_return_rate.score",
             CAST(0.0 AS DOUBLE)
           ),
@@ -1470,77 +1242,21 @@ LEFT JOIN (
         )
       END AS "dim.product",
       CASE
-        WHEN (
-          CAST(0.0 AS DOUBLE) + CASE
-            WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.delivery_hours.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.logistics_negative_feedback_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END
-        ) > CAST(0.0 AS DOUBLE)
+        WHEN "b"."wt.logistics" > CAST(0.0 AS DOUBLE)
         THEN ROUND(
           CAST(0.0 AS DOUBLE) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.delivery_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.logistics_negative_feedback_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
             ) * "b"."ind.pickup_timely_rate.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.delivery_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.logistics_negative_feedback_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
             ) * "b"."ind.delivery_hours.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.pickup_timely_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.delivery_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.logistics_negative_feedback_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
             ) * "b"."ind.logistics_negative_feedback_rate.score",
             CAST(0.0 AS DOUBLE)
           ),
@@ -1548,166 +1264,71 @@ LEFT JOIN (
         )
       END AS "dim.logistics",
       CASE
-        WHEN (
-          CAST(0.0 AS DOUBLE) + CASE
-            WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
-            THEN CAST(1.0 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END
-        ) > CAST(0.0 AS DOUBLE)
+        WHEN "b"."wt.service" > CAST(0.0 AS DOUBLE)
         THEN ROUND(
           CAST(0.0 AS DOUBLE) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.service"
             ) * "b"."ind.im_dissatisfaction_rate.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.service"
             ) * "b"."ind.im_3min_response_rate.score",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(1.0 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."ind.im_dissatisfaction_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.im_3min_response_rate.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."ind.after_sales_hours.score" IS NULL
-                  THEN CAST(1.0 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(1.0 AS DOUBLE) / "b"."wt.service"
             ) * "b"."ind.after_sales_hours.score",
             CAST(0.0 AS DOUBLE)
           ),
           9
         )
       END AS "dim.service"
-    FROM s2_shadow AS b
+    FROM s3w_shadow AS b
+  ), s4w_shadow AS (
+    SELECT
+      b.*,
+      CAST(0.0 AS DOUBLE) + CASE
+        WHEN NOT "b"."dim.product" IS NULL
+        THEN CAST(0.5 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."dim.logistics" IS NULL
+        THEN CAST(0.15 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END + CASE
+        WHEN NOT "b"."dim.service" IS NULL
+        THEN CAST(0.35 AS DOUBLE)
+        ELSE CAST(0.0 AS DOUBLE)
+      END AS "wt.total"
+    FROM s3_shadow AS b
   ), s4_shadow AS (
     SELECT
       b.*,
       CASE
-        WHEN (
-          CAST(0.0 AS DOUBLE) + CASE
-            WHEN NOT "b"."dim.product" IS NULL
-            THEN CAST(0.5 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."dim.logistics" IS NULL
-            THEN CAST(0.15 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END + CASE
-            WHEN NOT "b"."dim.service" IS NULL
-            THEN CAST(0.35 AS DOUBLE)
-            ELSE CAST(0.0 AS DOUBLE)
-          END
-        ) > CAST(0.0 AS DOUBLE)
+        WHEN "b"."wt.total" > CAST(0.0 AS DOUBLE)
         THEN ROUND(
           CAST(0.0 AS DOUBLE) + COALESCE(
             (
-              CAST(0.5 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."dim.product" IS NULL
-                  THEN CAST(0.5 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.logistics" IS NULL
-                  THEN CAST(0.15 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.service" IS NULL
-                  THEN CAST(0.35 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(0.5 AS DOUBLE) / "b"."wt.total"
             ) * "b"."dim.product",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(0.15 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."dim.product" IS NULL
-                  THEN CAST(0.5 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.logistics" IS NULL
-                  THEN CAST(0.15 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.service" IS NULL
-                  THEN CAST(0.35 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(0.15 AS DOUBLE) / "b"."wt.total"
             ) * "b"."dim.logistics",
             CAST(0.0 AS DOUBLE)
           ) + COALESCE(
             (
-              CAST(0.35 AS DOUBLE) / (
-                CAST(0.0 AS DOUBLE) + CASE
-                  WHEN NOT "b"."dim.product" IS NULL
-                  THEN CAST(0.5 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.logistics" IS NULL
-                  THEN CAST(0.15 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END + CASE
-                  WHEN NOT "b"."dim.service" IS NULL
-                  THEN CAST(0.35 AS DOUBLE)
-                  ELSE CAST(0.0 AS DOUBLE)
-                END
-              )
+              CAST(0.35 AS DOUBLE) / "b"."wt.total"
             ) * "b"."dim.service",
             CAST(0.0 AS DOUBLE)
           ),
           9
         )
       END AS "raw_score"
-    FROM s3_shadow AS b
+    FROM s4w_shadow AS b
   ), s5_shadow AS (
     SELECT
       b.*,

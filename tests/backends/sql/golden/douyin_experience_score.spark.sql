@@ -19,9 +19,7 @@ WITH m AS (
   FROM reviews AS t
   WHERE
     `t`.`rated_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`rated_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`rated_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`rated_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), pop2 AS (
@@ -39,22 +37,12 @@ WITH m AS (
             AND COALESCE(`r1`.`reason` = 'quality', FALSE)
         ),
         FALSE
-      )) AS i1_num_1
-  FROM orders AS t
-  WHERE
-    `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop3 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS i2_den_0,
+      )) AS i1_num_1,
     COUNT(*) FILTER(WHERE
-      COALESCE(
+      `t`.`paid_at` <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMP)) AS i2_den_2,
+    COUNT(*) FILTER(WHERE
+      `t`.`paid_at` <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMP)
+      AND COALESCE(
         (
           UNIX_MICROS(
             CASE
@@ -64,19 +52,7 @@ WITH m AS (
           ) - UNIX_MICROS(`t`.`paid_at`)
         ) <= 259200000000,
         FALSE
-      )) AS i2_num_1
-  FROM orders AS t
-  WHERE
-    `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop4 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
+      )) AS i2_num_3,
     SUM(
       (
         UNIX_MICROS(
@@ -103,7 +79,7 @@ WITH m AS (
           WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
           THEN `t`.`first_scan_at`
         END
-      ) IS NULL) AS i3_sum_0,
+      ) IS NULL) AS i3_sum_4,
     COUNT(
       (
         UNIX_MICROS(
@@ -130,17 +106,15 @@ WITH m AS (
           WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
           THEN `t`.`first_scan_at`
         END
-      ) IS NULL) AS i3_n_1
+      ) IS NULL) AS i3_n_5
   FROM orders AS t
   WHERE
     `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
-), pop5 AS (
+), pop3 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i4_den_0,
@@ -171,12 +145,11 @@ WITH m AS (
   WHERE
     `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`shipped_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`shipped_at` >= CAST('2022-06-07 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`shipped_at` < CAST('2022-09-05 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
-), pop6 AS (
+), pop4 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -189,21 +162,12 @@ WITH m AS (
           COALESCE(`t`.`reported_malicious`, FALSE)
         )
       )
-      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
-  FROM im_sessions AS t
-  WHERE
-    `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop7 AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS i6_den_0,
+      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1,
     COUNT(*) FILTER(WHERE
-      COALESCE(
+      `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)) AS i6_den_2,
+    COUNT(*) FILTER(WHERE
+      `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)
+      AND COALESCE(
         (
           UNIX_MICROS(
             CASE
@@ -213,16 +177,14 @@ WITH m AS (
           ) - UNIX_MICROS(`t`.`started_at`)
         ) <= 180000000,
         FALSE
-      )) AS i6_num_1
+      )) AS i6_num_3
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
-), pop8 AS (
+), pop5 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     SUM(
@@ -250,7 +212,6 @@ WITH m AS (
     `t`.`requested_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`completed_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`completed_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`completed_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), s1 AS (
@@ -265,31 +226,31 @@ WITH m AS (
       THEN R9(CAST(COALESCE(`pop2`.`i1_num_1`, 0) AS DOUBLE) / COALESCE(`pop2`.`i1_den_0`, 0))
     END AS `ind.quality_return_rate.value`,
     CASE
-      WHEN COALESCE(`pop3`.`i2_den_0`, 0) > 0
-      THEN R9(CAST(COALESCE(`pop3`.`i2_num_1`, 0) AS DOUBLE) / COALESCE(`pop3`.`i2_den_0`, 0))
+      WHEN COALESCE(`pop2`.`i2_den_2`, 0) > 0
+      THEN R9(CAST(COALESCE(`pop2`.`i2_num_3`, 0) AS DOUBLE) / COALESCE(`pop2`.`i2_den_2`, 0))
     END AS `ind.pickup_timely_rate.value`,
     CASE
-      WHEN COALESCE(`pop4`.`i3_n_1`, 0) > 0
+      WHEN COALESCE(`pop2`.`i3_n_5`, 0) > 0
       THEN R9(
-        CAST(`pop4`.`i3_sum_0` AS DOUBLE) / `pop4`.`i3_n_1` / CAST(3600000000.0 AS DOUBLE)
+        CAST(`pop2`.`i3_sum_4` AS DOUBLE) / `pop2`.`i3_n_5` / CAST(3600000000.0 AS DOUBLE)
       )
     END AS `ind.delivery_hours.value`,
     CASE
-      WHEN COALESCE(`pop5`.`i4_den_0`, 0) > 0
-      THEN R9(CAST(COALESCE(`pop5`.`i4_num_1`, 0) AS DOUBLE) / COALESCE(`pop5`.`i4_den_0`, 0))
+      WHEN COALESCE(`pop3`.`i4_den_0`, 0) > 0
+      THEN R9(CAST(COALESCE(`pop3`.`i4_num_1`, 0) AS DOUBLE) / COALESCE(`pop3`.`i4_den_0`, 0))
     END AS `ind.logistics_quality_return_rate.value`,
     CASE
-      WHEN COALESCE(`pop6`.`i5_den_0`, 0) > 0
-      THEN R9(CAST(COALESCE(`pop6`.`i5_num_1`, 0) AS DOUBLE) / COALESCE(`pop6`.`i5_den_0`, 0))
+      WHEN COALESCE(`pop4`.`i5_den_0`, 0) > 0
+      THEN R9(CAST(COALESCE(`pop4`.`i5_num_1`, 0) AS DOUBLE) / COALESCE(`pop4`.`i5_den_0`, 0))
     END AS `ind.im_dissatisfaction_rate.value`,
     CASE
-      WHEN COALESCE(`pop7`.`i6_den_0`, 0) > 0
-      THEN R9(CAST(COALESCE(`pop7`.`i6_num_1`, 0) AS DOUBLE) / COALESCE(`pop7`.`i6_den_0`, 0))
+      WHEN COALESCE(`pop4`.`i6_den_2`, 0) > 0
+      THEN R9(CAST(COALESCE(`pop4`.`i6_num_3`, 0) AS DOUBLE) / COALESCE(`pop4`.`i6_den_2`, 0))
     END AS `ind.im_3min_response_rate.value`,
     CASE
-      WHEN COALESCE(`pop8`.`i7_n_1`, 0) > 0
+      WHEN COALESCE(`pop5`.`i7_n_1`, 0) > 0
       THEN R9(
-        CAST(`pop8`.`i7_sum_0` AS DOUBLE) / `pop8`.`i7_n_1` / CAST(3600000000.0 AS DOUBLE)
+        CAST(`pop5`.`i7_sum_0` AS DOUBLE) / `pop5`.`i7_n_1` / CAST(3600000000.0 AS DOUBLE)
       )
     END AS `ind.after_sales_hours.value`
   FROM m AS b
@@ -303,421 +264,273 @@ WITH m AS (
     ON `pop4`.`merchant_id` = `b`.`merchant_id`
   LEFT JOIN pop5
     ON `pop5`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop6
-    ON `pop6`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop7
-    ON `pop7`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop8
-    ON `pop8`.`merchant_id` = `b`.`merchant_id`
 ), s2 AS (
   SELECT
     b.*,
     CASE
       WHEN `b`.`ind.negative_review_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.negative_review_rate.value` <= CAST(0.01 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.negative_review_rate.value` <= CAST(0.1 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.negative_review_rate.value` <= CAST(0.01 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.negative_review_rate.value` <= CAST(0.1 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.negative_review_rate.value` - CAST(0.01 AS DOUBLE)
           ) / CAST(0.09000000000000001 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.negative_review_rate.score`,
     CASE
       WHEN `b`.`ind.quality_return_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.quality_return_rate.value` <= CAST(0.005 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.quality_return_rate.value` <= CAST(0.08 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.quality_return_rate.value` <= CAST(0.005 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.quality_return_rate.value` <= CAST(0.08 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.quality_return_rate.value` - CAST(0.005 AS DOUBLE)
           ) / CAST(0.075 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.quality_return_rate.score`,
     CASE
       WHEN `b`.`ind.pickup_timely_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.pickup_timely_rate.value` <= CAST(0.7 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN `b`.`ind.pickup_timely_rate.value` <= CAST(0.98 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.pickup_timely_rate.value` <= CAST(0.7 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN `b`.`ind.pickup_timely_rate.value` <= CAST(0.98 AS DOUBLE)
+        THEN R9(
+          CAST(0.0 AS DOUBLE) + (
             `b`.`ind.pickup_timely_rate.value` - CAST(0.7 AS DOUBLE)
           ) / CAST(0.28 AS DOUBLE) * CAST(100.0 AS DOUBLE)
-          ELSE CAST(100.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(100.0 AS DOUBLE)
+      END
     END AS `ind.pickup_timely_rate.score`,
     CASE
       WHEN `b`.`ind.delivery_hours.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.delivery_hours.value` <= CAST(48.0 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.delivery_hours.value` <= CAST(168.0 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.delivery_hours.value` <= CAST(48.0 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.delivery_hours.value` <= CAST(168.0 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.delivery_hours.value` - CAST(48.0 AS DOUBLE)
           ) / CAST(120.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.delivery_hours.score`,
     CASE
       WHEN `b`.`ind.logistics_quality_return_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.logistics_quality_return_rate.value` <= CAST(0.002 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.logistics_quality_return_rate.value` <= CAST(0.03 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.logistics_quality_return_rate.value` <= CAST(0.002 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.logistics_quality_return_rate.value` <= CAST(0.03 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.logistics_quality_return_rate.value` - CAST(0.002 AS DOUBLE)
           ) / CAST(0.027999999999999997 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.logistics_quality_return_rate.score`,
     CASE
       WHEN `b`.`ind.im_dissatisfaction_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.im_dissatisfaction_rate.value` <= CAST(0.05 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.im_dissatisfaction_rate.value` <= CAST(0.3 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.im_dissatisfaction_rate.value` <= CAST(0.05 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.im_dissatisfaction_rate.value` <= CAST(0.3 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.im_dissatisfaction_rate.value` - CAST(0.05 AS DOUBLE)
           ) / CAST(0.25 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.im_dissatisfaction_rate.score`,
     CASE
       WHEN `b`.`ind.im_3min_response_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.im_3min_response_rate.value` <= CAST(0.5 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN `b`.`ind.im_3min_response_rate.value` <= CAST(0.95 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.im_3min_response_rate.value` <= CAST(0.5 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN `b`.`ind.im_3min_response_rate.value` <= CAST(0.95 AS DOUBLE)
+        THEN R9(
+          CAST(0.0 AS DOUBLE) + (
             `b`.`ind.im_3min_response_rate.value` - CAST(0.5 AS DOUBLE)
           ) / CAST(0.44999999999999996 AS DOUBLE) * CAST(100.0 AS DOUBLE)
-          ELSE CAST(100.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(100.0 AS DOUBLE)
+      END
     END AS `ind.im_3min_response_rate.score`,
     CASE
       WHEN `b`.`ind.after_sales_hours.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.after_sales_hours.value` <= CAST(24.0 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.after_sales_hours.value` <= CAST(120.0 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.after_sales_hours.value` <= CAST(24.0 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.after_sales_hours.value` <= CAST(120.0 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.after_sales_hours.value` - CAST(24.0 AS DOUBLE)
           ) / CAST(96.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.after_sales_hours.score`
   FROM s1 AS b
+), s3w AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT `b`.`ind.negative_review_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.quality_return_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `wt.product`,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.logistics_quality_return_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `wt.logistics`,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `wt.service`
+  FROM s2 AS b
 ), s3 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT `b`.`ind.negative_review_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.quality_return_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN `b`.`wt.product` > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.negative_review_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.quality_return_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.product`
           ) * `b`.`ind.negative_review_rate.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.negative_review_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.quality_return_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.product`
           ) * `b`.`ind.quality_return_rate.score`,
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS `dim.product`,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.logistics_quality_return_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN `b`.`wt.logistics` > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.logistics_quality_return_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.logistics`
           ) * `b`.`ind.pickup_timely_rate.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.logistics_quality_return_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.logistics`
           ) * `b`.`ind.delivery_hours.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.logistics_quality_return_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.logistics`
           ) * `b`.`ind.logistics_quality_return_rate.score`,
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS `dim.logistics`,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN `b`.`wt.service` > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.service`
           ) * `b`.`ind.im_dissatisfaction_rate.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.service`
           ) * `b`.`ind.im_3min_response_rate.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.service`
           ) * `b`.`ind.after_sales_hours.score`,
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS `dim.service`
-  FROM s2 AS b
+  FROM s3w AS b
+), s4w AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT `b`.`dim.product` IS NULL
+      THEN CAST(0.5 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`dim.logistics` IS NULL
+      THEN CAST(0.15 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`dim.service` IS NULL
+      THEN CAST(0.35 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `wt.total`
+  FROM s3 AS b
 ), s4 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT `b`.`dim.product` IS NULL
-          THEN CAST(0.5 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`dim.logistics` IS NULL
-          THEN CAST(0.15 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`dim.service` IS NULL
-          THEN CAST(0.35 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN `b`.`wt.total` > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(0.5 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`dim.product` IS NULL
-                THEN CAST(0.5 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.logistics` IS NULL
-                THEN CAST(0.15 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.service` IS NULL
-                THEN CAST(0.35 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.5 AS DOUBLE) / `b`.`wt.total`
           ) * `b`.`dim.product`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(0.15 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`dim.product` IS NULL
-                THEN CAST(0.5 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.logistics` IS NULL
-                THEN CAST(0.15 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.service` IS NULL
-                THEN CAST(0.35 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.15 AS DOUBLE) / `b`.`wt.total`
           ) * `b`.`dim.logistics`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(0.35 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`dim.product` IS NULL
-                THEN CAST(0.5 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.logistics` IS NULL
-                THEN CAST(0.15 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.service` IS NULL
-                THEN CAST(0.35 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.35 AS DOUBLE) / `b`.`wt.total`
           ) * `b`.`dim.service`,
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS `raw_score`
-  FROM s3 AS b
+  FROM s4w AS b
 ), s5 AS (
   SELECT
     b.*,
@@ -887,17 +700,17 @@ WITH m AS (
   FROM reviews AS t
   WHERE
     `t`.`rated_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`rated_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`rated_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`rated_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), pop2_shadow AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS i1_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
+      `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)) AS i1_den_0,
+    COUNT(*) FILTER(WHERE
+      `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
+      AND COALESCE(
         `t`.`order_id` IN (
           SELECT
             `r1`.`order_id`
@@ -907,22 +720,14 @@ WITH m AS (
             AND COALESCE(`r1`.`reason` = 'quality', FALSE)
         ),
         FALSE
-      )) AS i1_num_1
-  FROM orders AS t
-  WHERE
-    `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop3_shadow AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS i2_den_0,
+      )) AS i1_num_1,
     COUNT(*) FILTER(WHERE
-      COALESCE(
+      `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
+      AND `t`.`paid_at` <= CAST('2022-09-17 16:00:00.000000+00:00' AS TIMESTAMP)) AS i2_den_2,
+    COUNT(*) FILTER(WHERE
+      `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
+      AND `t`.`paid_at` <= CAST('2022-09-17 16:00:00.000000+00:00' AS TIMESTAMP)
+      AND COALESCE(
         (
           UNIX_MICROS(
             CASE
@@ -932,19 +737,7 @@ WITH m AS (
           ) - UNIX_MICROS(`t`.`paid_at`)
         ) <= 172800000000,
         FALSE
-      )) AS i2_num_1
-  FROM orders AS t
-  WHERE
-    `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` <= CAST('2022-09-17 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop4_shadow AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
+      )) AS i2_num_3,
     SUM(
       (
         UNIX_MICROS(
@@ -960,18 +753,21 @@ WITH m AS (
         )
       )
     ) FILTER(WHERE
-      NOT UNIX_MICROS(
-        CASE
-          WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`delivered_at`
-        END
-      ) IS NULL
-      AND NOT UNIX_MICROS(
-        CASE
-          WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`first_scan_at`
-        END
-      ) IS NULL) AS i3_sum_0,
+      `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
+      AND (
+        NOT UNIX_MICROS(
+          CASE
+            WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`delivered_at`
+          END
+        ) IS NULL
+        AND NOT UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) IS NULL
+      )) AS i3_sum_4,
     COUNT(
       (
         UNIX_MICROS(
@@ -987,33 +783,26 @@ WITH m AS (
         )
       )
     ) FILTER(WHERE
-      NOT UNIX_MICROS(
-        CASE
-          WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`delivered_at`
-        END
-      ) IS NULL
-      AND NOT UNIX_MICROS(
-        CASE
-          WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`first_scan_at`
-        END
-      ) IS NULL) AS i3_n_1
-  FROM orders AS t
-  WHERE
-    `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop5_shadow AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS i4_den_0,
+      `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
+      AND (
+        NOT UNIX_MICROS(
+          CASE
+            WHEN `t`.`delivered_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`delivered_at`
+          END
+        ) IS NULL
+        AND NOT UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) IS NULL
+      )) AS i3_n_5,
     COUNT(*) FILTER(WHERE
-      EXISTS(
+      `t`.`paid_at` < CAST('2022-09-05 16:00:00.000000+00:00' AS TIMESTAMP)) AS i4_den_6,
+    COUNT(*) FILTER(WHERE
+      `t`.`paid_at` < CAST('2022-09-05 16:00:00.000000+00:00' AS TIMESTAMP)
+      AND EXISTS(
         SELECT
           1
         FROM feedback AS r2
@@ -1025,17 +814,15 @@ WITH m AS (
             UNIX_MICROS(`r2`.`created_at`) - UNIX_MICROS(`t`.`paid_at`) BETWEEN 0 AND 1209600000000,
             FALSE
           )
-      )) AS i4_num_1
+      )) AS i4_num_7
   FROM orders AS t
   WHERE
     `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND NOT COALESCE(`t`.`is_fraud`, FALSE)
-    AND `t`.`paid_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`paid_at` >= CAST('2022-06-07 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`paid_at` < CAST('2022-09-05 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
-), pop6_shadow AS (
+), pop3_shadow AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -1048,21 +835,12 @@ WITH m AS (
           COALESCE(`t`.`reported_malicious`, FALSE)
         )
       )
-      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1
-  FROM im_sessions AS t
-  WHERE
-    `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-  GROUP BY
-    `t`.`merchant_id`
-), pop7_shadow AS (
-  SELECT
-    `t`.`merchant_id` AS merchant_id,
-    COUNT(*) AS i6_den_0,
+      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1,
     COUNT(*) FILTER(WHERE
-      COALESCE(
+      `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)) AS i6_den_2,
+    COUNT(*) FILTER(WHERE
+      `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)
+      AND COALESCE(
         (
           UNIX_MICROS(
             CASE
@@ -1072,16 +850,14 @@ WITH m AS (
           ) - UNIX_MICROS(`t`.`started_at`)
         ) <= 180000000,
         FALSE
-      )) AS i6_num_1
+      )) AS i6_num_3
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`started_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
-), pop8_shadow AS (
+), pop4_shadow AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     SUM(
@@ -1109,7 +885,6 @@ WITH m AS (
     `t`.`requested_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`completed_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
     AND `t`.`completed_at` >= CAST('2022-08-20 16:00:00.000000+00:00' AS TIMESTAMP)
-    AND `t`.`completed_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
   GROUP BY
     `t`.`merchant_id`
 ), s1_shadow AS (
@@ -1128,39 +903,39 @@ WITH m AS (
       )
     END AS `ind.quality_return_rate.value`,
     CASE
-      WHEN COALESCE(`pop3_shadow`.`i2_den_0`, 0) > 0
+      WHEN COALESCE(`pop2_shadow`.`i2_den_2`, 0) > 0
       THEN R9(
-        CAST(COALESCE(`pop3_shadow`.`i2_num_1`, 0) AS DOUBLE) / COALESCE(`pop3_shadow`.`i2_den_0`, 0)
+        CAST(COALESCE(`pop2_shadow`.`i2_num_3`, 0) AS DOUBLE) / COALESCE(`pop2_shadow`.`i2_den_2`, 0)
       )
     END AS `ind.pickup_timely_rate.value`,
     CASE
-      WHEN COALESCE(`pop4_shadow`.`i3_n_1`, 0) > 0
+      WHEN COALESCE(`pop2_shadow`.`i3_n_5`, 0) > 0
       THEN R9(
-        CAST(`pop4_shadow`.`i3_sum_0` AS DOUBLE) / `pop4_shadow`.`i3_n_1` / CAST(3600000000.0 AS DOUBLE)
+        CAST(`pop2_shadow`.`i3_sum_4` AS DOUBLE) / `pop2_shadow`.`i3_n_5` / CAST(3600000000.0 AS DOUBLE)
       )
     END AS `ind.delivery_hours.value`,
     CASE
-      WHEN COALESCE(`pop5_shadow`.`i4_den_0`, 0) > 0
+      WHEN COALESCE(`pop2_shadow`.`i4_den_6`, 0) > 0
       THEN R9(
-        CAST(COALESCE(`pop5_shadow`.`i4_num_1`, 0) AS DOUBLE) / COALESCE(`pop5_shadow`.`i4_den_0`, 0)
+        CAST(COALESCE(`pop2_shadow`.`i4_num_7`, 0) AS DOUBLE) / COALESCE(`pop2_shadow`.`i4_den_6`, 0)
       )
     END AS `ind.logistics_negative_feedback_rate.value`,
     CASE
-      WHEN COALESCE(`pop6_shadow`.`i5_den_0`, 0) > 0
+      WHEN COALESCE(`pop3_shadow`.`i5_den_0`, 0) > 0
       THEN R9(
-        CAST(COALESCE(`pop6_shadow`.`i5_num_1`, 0) AS DOUBLE) / COALESCE(`pop6_shadow`.`i5_den_0`, 0)
+        CAST(COALESCE(`pop3_shadow`.`i5_num_1`, 0) AS DOUBLE) / COALESCE(`pop3_shadow`.`i5_den_0`, 0)
       )
     END AS `ind.im_dissatisfaction_rate.value`,
     CASE
-      WHEN COALESCE(`pop7_shadow`.`i6_den_0`, 0) > 0
+      WHEN COALESCE(`pop3_shadow`.`i6_den_2`, 0) > 0
       THEN R9(
-        CAST(COALESCE(`pop7_shadow`.`i6_num_1`, 0) AS DOUBLE) / COALESCE(`pop7_shadow`.`i6_den_0`, 0)
+        CAST(COALESCE(`pop3_shadow`.`i6_num_3`, 0) AS DOUBLE) / COALESCE(`pop3_shadow`.`i6_den_2`, 0)
       )
     END AS `ind.im_3min_response_rate.value`,
     CASE
-      WHEN COALESCE(`pop8_shadow`.`i7_n_1`, 0) > 0
+      WHEN COALESCE(`pop4_shadow`.`i7_n_1`, 0) > 0
       THEN R9(
-        CAST(`pop8_shadow`.`i7_sum_0` AS DOUBLE) / `pop8_shadow`.`i7_n_1` / CAST(3600000000.0 AS DOUBLE)
+        CAST(`pop4_shadow`.`i7_sum_0` AS DOUBLE) / `pop4_shadow`.`i7_n_1` / CAST(3600000000.0 AS DOUBLE)
       )
     END AS `ind.after_sales_hours.value`
   FROM m_shadow AS b
@@ -1172,423 +947,273 @@ WITH m AS (
     ON `pop3_shadow`.`merchant_id` = `b`.`merchant_id`
   LEFT JOIN pop4_shadow
     ON `pop4_shadow`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop5_shadow
-    ON `pop5_shadow`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop6_shadow
-    ON `pop6_shadow`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop7_shadow
-    ON `pop7_shadow`.`merchant_id` = `b`.`merchant_id`
-  LEFT JOIN pop8_shadow
-    ON `pop8_shadow`.`merchant_id` = `b`.`merchant_id`
 ), s2_shadow AS (
   SELECT
     b.*,
     CASE
       WHEN `b`.`ind.negative_review_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.negative_review_rate.value` <= CAST(0.01 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.negative_review_rate.value` <= CAST(0.1 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.negative_review_rate.value` <= CAST(0.01 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.negative_review_rate.value` <= CAST(0.1 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.negative_review_rate.value` - CAST(0.01 AS DOUBLE)
           ) / CAST(0.09000000000000001 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.negative_review_rate.score`,
     CASE
       WHEN `b`.`ind.quality_return_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.quality_return_rate.value` <= CAST(0.005 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.quality_return_rate.value` <= CAST(0.08 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.quality_return_rate.value` <= CAST(0.005 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.quality_return_rate.value` <= CAST(0.08 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.quality_return_rate.value` - CAST(0.005 AS DOUBLE)
           ) / CAST(0.075 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.quality_return_rate.score`,
     CASE
       WHEN `b`.`ind.pickup_timely_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.pickup_timely_rate.value` <= CAST(0.7 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN `b`.`ind.pickup_timely_rate.value` <= CAST(0.98 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.pickup_timely_rate.value` <= CAST(0.7 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN `b`.`ind.pickup_timely_rate.value` <= CAST(0.98 AS DOUBLE)
+        THEN R9(
+          CAST(0.0 AS DOUBLE) + (
             `b`.`ind.pickup_timely_rate.value` - CAST(0.7 AS DOUBLE)
           ) / CAST(0.28 AS DOUBLE) * CAST(100.0 AS DOUBLE)
-          ELSE CAST(100.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(100.0 AS DOUBLE)
+      END
     END AS `ind.pickup_timely_rate.score`,
     CASE
       WHEN `b`.`ind.delivery_hours.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.delivery_hours.value` <= CAST(48.0 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.delivery_hours.value` <= CAST(168.0 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.delivery_hours.value` <= CAST(48.0 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.delivery_hours.value` <= CAST(168.0 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.delivery_hours.value` - CAST(48.0 AS DOUBLE)
           ) / CAST(120.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.delivery_hours.score`,
     CASE
       WHEN `b`.`ind.logistics_negative_feedback_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.logistics_negative_feedback_rate.value` <= CAST(0.01 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.logistics_negative_feedback_rate.value` <= CAST(0.1 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.logistics_negative_feedback_rate.value` <= CAST(0.01 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.logistics_negative_feedback_rate.value` <= CAST(0.1 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.logistics_negative_feedback_rate.value` - CAST(0.01 AS DOUBLE)
           ) / CAST(0.09000000000000001 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.logistics_negative_feedback_rate.score`,
     CASE
       WHEN `b`.`ind.im_dissatisfaction_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.im_dissatisfaction_rate.value` <= CAST(0.05 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.im_dissatisfaction_rate.value` <= CAST(0.3 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.im_dissatisfaction_rate.value` <= CAST(0.05 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.im_dissatisfaction_rate.value` <= CAST(0.3 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.im_dissatisfaction_rate.value` - CAST(0.05 AS DOUBLE)
           ) / CAST(0.25 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.im_dissatisfaction_rate.score`,
     CASE
       WHEN `b`.`ind.im_3min_response_rate.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.im_3min_response_rate.value` <= CAST(0.5 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN `b`.`ind.im_3min_response_rate.value` <= CAST(0.95 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.im_3min_response_rate.value` <= CAST(0.5 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN `b`.`ind.im_3min_response_rate.value` <= CAST(0.95 AS DOUBLE)
+        THEN R9(
+          CAST(0.0 AS DOUBLE) + (
             `b`.`ind.im_3min_response_rate.value` - CAST(0.5 AS DOUBLE)
           ) / CAST(0.44999999999999996 AS DOUBLE) * CAST(100.0 AS DOUBLE)
-          ELSE CAST(100.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(100.0 AS DOUBLE)
+      END
     END AS `ind.im_3min_response_rate.score`,
     CASE
       WHEN `b`.`ind.after_sales_hours.value` IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN `b`.`ind.after_sales_hours.value` <= CAST(24.0 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE)
-          WHEN `b`.`ind.after_sales_hours.value` <= CAST(120.0 AS DOUBLE)
-          THEN CAST(100.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN `b`.`ind.after_sales_hours.value` <= CAST(24.0 AS DOUBLE)
+        THEN CAST(100.0 AS DOUBLE)
+        WHEN `b`.`ind.after_sales_hours.value` <= CAST(120.0 AS DOUBLE)
+        THEN R9(
+          CAST(100.0 AS DOUBLE) + (
             `b`.`ind.after_sales_hours.value` - CAST(24.0 AS DOUBLE)
           ) / CAST(96.0 AS DOUBLE) * -CAST(100.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS `ind.after_sales_hours.score`
   FROM s1_shadow AS b
+), s3w_shadow AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT `b`.`ind.negative_review_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.quality_return_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `wt.product`,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.logistics_negative_feedback_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `wt.logistics`,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `wt.service`
+  FROM s2_shadow AS b
 ), s3_shadow AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT `b`.`ind.negative_review_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.quality_return_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN `b`.`wt.product` > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.negative_review_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.quality_return_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.product`
           ) * `b`.`ind.negative_review_rate.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.negative_review_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.quality_return_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.product`
           ) * `b`.`ind.quality_return_rate.score`,
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS `dim.product`,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.logistics_negative_feedback_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN `b`.`wt.logistics` > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.logistics_negative_feedback_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.logistics`
           ) * `b`.`ind.pickup_timely_rate.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.logistics_negative_feedback_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.logistics`
           ) * `b`.`ind.delivery_hours.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.pickup_timely_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.delivery_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.logistics_negative_feedback_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.logistics`
           ) * `b`.`ind.logistics_negative_feedback_rate.score`,
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS `dim.logistics`,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN `b`.`wt.service` > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.service`
           ) * `b`.`ind.im_dissatisfaction_rate.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.service`
           ) * `b`.`ind.im_3min_response_rate.score`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`ind.im_dissatisfaction_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.im_3min_response_rate.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`ind.after_sales_hours.score` IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / `b`.`wt.service`
           ) * `b`.`ind.after_sales_hours.score`,
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS `dim.service`
-  FROM s2_shadow AS b
+  FROM s3w_shadow AS b
+), s4w_shadow AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT `b`.`dim.product` IS NULL
+      THEN CAST(0.5 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`dim.logistics` IS NULL
+      THEN CAST(0.15 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT `b`.`dim.service` IS NULL
+      THEN CAST(0.35 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS `wt.total`
+  FROM s3_shadow AS b
 ), s4_shadow AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT `b`.`dim.product` IS NULL
-          THEN CAST(0.5 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`dim.logistics` IS NULL
-          THEN CAST(0.15 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT `b`.`dim.service` IS NULL
-          THEN CAST(0.35 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN `b`.`wt.total` > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(0.5 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`dim.product` IS NULL
-                THEN CAST(0.5 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.logistics` IS NULL
-                THEN CAST(0.15 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.service` IS NULL
-                THEN CAST(0.35 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.5 AS DOUBLE) / `b`.`wt.total`
           ) * `b`.`dim.product`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(0.15 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`dim.product` IS NULL
-                THEN CAST(0.5 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.logistics` IS NULL
-                THEN CAST(0.15 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.service` IS NULL
-                THEN CAST(0.35 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.15 AS DOUBLE) / `b`.`wt.total`
           ) * `b`.`dim.logistics`,
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(0.35 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT `b`.`dim.product` IS NULL
-                THEN CAST(0.5 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.logistics` IS NULL
-                THEN CAST(0.15 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT `b`.`dim.service` IS NULL
-                THEN CAST(0.35 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.35 AS DOUBLE) / `b`.`wt.total`
           ) * `b`.`dim.service`,
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS `raw_score`
-  FROM s3_shadow AS b
+  FROM s4w_shadow AS b
 ), s5_shadow AS (
   SELECT
     b.*,

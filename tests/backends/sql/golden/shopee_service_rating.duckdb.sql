@@ -34,12 +34,31 @@ WITH m AS (
           ) - EPOCH_US("t"."promised_ship_by")
         ) <= 7200000000,
         FALSE
-      )) AS i0_num_1
+      )) AS i0_num_1,
+    COUNT(*) FILTER(WHERE
+      NOT EPOCH_US(
+        CASE
+          WHEN "t"."shipped_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."shipped_at"
+        END
+      ) IS NULL
+      AND NOT (
+        COALESCE(
+          (
+            EPOCH_US(
+              CASE
+                WHEN "t"."first_scan_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."first_scan_at"
+              END
+            ) - EPOCH_US("t"."promised_ship_by")
+          ) <= 7200000000,
+          FALSE
+        )
+      )) AS d3_2
   FROM orders AS t
   WHERE
     "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."promised_ship_by" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."promised_ship_by" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."promised_ship_by" < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
@@ -92,7 +111,6 @@ WITH m AS (
     AND NOT COALESCE("t"."is_fraud", FALSE)
     AND "t"."promised_deliver_by" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."promised_deliver_by" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_deliver_by" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop3 AS (
@@ -125,44 +143,10 @@ WITH m AS (
   WHERE
     "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop4 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT(*) FILTER(WHERE
-      NOT EPOCH_US(
-        CASE
-          WHEN "t"."shipped_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."shipped_at"
-        END
-      ) IS NULL
-      AND NOT (
-        COALESCE(
-          (
-            EPOCH_US(
-              CASE
-                WHEN "t"."first_scan_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_scan_at"
-              END
-            ) - EPOCH_US("t"."promised_ship_by")
-          ) <= 7200000000,
-          FALSE
-        )
-      )) AS d3_0
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."promised_ship_by" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" < CAST('2024-06-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop5 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -187,18 +171,7 @@ WITH m AS (
         AND COALESCE((
           1717344000000000 - EPOCH_US("t"."opened_at")
         ) > 172800000000, FALSE)
-      )) AS d4_0
-  FROM disputes AS t
-  WHERE
-    "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop6 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
+      )) AS d4_0,
     COUNT(*) FILTER(WHERE
       COALESCE(
         (
@@ -221,13 +194,11 @@ WITH m AS (
         AND COALESCE((
           1717344000000000 - EPOCH_US("t"."opened_at")
         ) > 259200000000, FALSE)
-      )) AS d5_0
+      )) AS d5_1
   FROM disputes AS t
   WHERE
     "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" >= CAST('2024-05-03 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1 AS (
@@ -245,9 +216,9 @@ WITH m AS (
       WHEN COALESCE("pop3"."i2_den_0", 0) > 0
       THEN R9(CAST(COALESCE("pop3"."i2_num_1", 0) AS DOUBLE) / COALESCE("pop3"."i2_den_0", 0))
     END AS "ind.return_dispute_rate.value",
-    COALESCE("pop4"."d3_0", 0) AS "ded.invalid_tracking.count",
-    COALESCE("pop5"."d4_0", 0) AS "ded.late_dispute_response.count",
-    COALESCE("pop6"."d5_0", 0) AS "ded.late_dispute_solution.count"
+    COALESCE("pop1"."d3_2", 0) AS "ded.invalid_tracking.count",
+    COALESCE("pop4"."d4_0", 0) AS "ded.late_dispute_response.count",
+    COALESCE("pop4"."d5_1", 0) AS "ded.late_dispute_solution.count"
   FROM m AS b
   LEFT JOIN pop1
     ON "pop1"."merchant_id" = "b"."merchant_id"
@@ -257,219 +228,165 @@ WITH m AS (
     ON "pop3"."merchant_id" = "b"."merchant_id"
   LEFT JOIN pop4
     ON "pop4"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop5
-    ON "pop5"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop6
-    ON "pop6"."merchant_id" = "b"."merchant_id"
 ), s2 AS (
   SELECT
     b.*,
     CASE
       WHEN "b"."ind.on_time_ship_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.8 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.95 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.8 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.95 AS DOUBLE)
+        THEN R9(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.on_time_ship_rate.value" - CAST(0.8 AS DOUBLE)
           ) / CAST(0.1499999999999999 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.99 AS DOUBLE)
-          THEN CAST(4.0 AS DOUBLE) + (
+        )
+        WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.99 AS DOUBLE)
+        THEN R9(
+          CAST(4.0 AS DOUBLE) + (
             "b"."ind.on_time_ship_rate.value" - CAST(0.95 AS DOUBLE)
           ) / CAST(0.040000000000000036 AS DOUBLE) * CAST(1.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.on_time_ship_rate.score",
     CASE
       WHEN "b"."ind.on_time_delivery_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.7 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.9 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.7 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.9 AS DOUBLE)
+        THEN R9(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.on_time_delivery_rate.value" - CAST(0.7 AS DOUBLE)
           ) / CAST(0.20000000000000007 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.97 AS DOUBLE)
-          THEN CAST(4.0 AS DOUBLE) + (
+        )
+        WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.97 AS DOUBLE)
+        THEN R9(
+          CAST(4.0 AS DOUBLE) + (
             "b"."ind.on_time_delivery_rate.value" - CAST(0.9 AS DOUBLE)
           ) / CAST(0.06999999999999995 AS DOUBLE) * CAST(1.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.on_time_delivery_rate.score",
     CASE
       WHEN "b"."ind.return_dispute_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.01 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.05 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.01 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.05 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.return_dispute_rate.value" - CAST(0.01 AS DOUBLE)
           ) / CAST(0.04 AS DOUBLE) * -CAST(2.0 AS DOUBLE)
-          WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.15 AS DOUBLE)
-          THEN CAST(3.0 AS DOUBLE) + (
+        )
+        WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.15 AS DOUBLE)
+        THEN R9(
+          CAST(3.0 AS DOUBLE) + (
             "b"."ind.return_dispute_rate.value" - CAST(0.05 AS DOUBLE)
           ) / CAST(0.09999999999999999 AS DOUBLE) * -CAST(3.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS "ind.return_dispute_rate.score"
   FROM s1 AS b
+), s3w AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.on_time_ship_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.on_time_shipping",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.on_time_delivery_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.on_time_delivery",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.return_dispute_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.returns_disputes"
+  FROM s2 AS b
 ), s3 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.on_time_ship_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.on_time_shipping" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.on_time_ship_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.on_time_shipping"
           ) * "b"."ind.on_time_ship_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.on_time_shipping",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.on_time_delivery_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.on_time_delivery" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.on_time_delivery_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.on_time_delivery"
           ) * "b"."ind.on_time_delivery_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.on_time_delivery",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.return_dispute_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.returns_disputes" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.returns_disputes"
           ) * "b"."ind.return_dispute_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.returns_disputes"
-  FROM s2 AS b
+  FROM s3w AS b
+), s4w AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."dim.on_time_shipping" IS NULL
+      THEN CAST(0.3 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.on_time_delivery" IS NULL
+      THEN CAST(0.4 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.returns_disputes" IS NULL
+      THEN CAST(0.3 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.total"
+  FROM s3 AS b
 ), s4 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."dim.on_time_shipping" IS NULL
-          THEN CAST(0.3 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.on_time_delivery" IS NULL
-          THEN CAST(0.4 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.returns_disputes" IS NULL
-          THEN CAST(0.3 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.total" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(0.3 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.on_time_shipping" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.on_time_delivery" IS NULL
-                THEN CAST(0.4 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.returns_disputes" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.3 AS DOUBLE) / "b"."wt.total"
           ) * "b"."dim.on_time_shipping",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(0.4 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.on_time_shipping" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.on_time_delivery" IS NULL
-                THEN CAST(0.4 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.returns_disputes" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.4 AS DOUBLE) / "b"."wt.total"
           ) * "b"."dim.on_time_delivery",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(0.3 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.on_time_shipping" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.on_time_delivery" IS NULL
-                THEN CAST(0.4 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.returns_disputes" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.3 AS DOUBLE) / "b"."wt.total"
           ) * "b"."dim.returns_disputes",
           CAST(0.0 AS DOUBLE)
         )
@@ -478,7 +395,7 @@ WITH m AS (
     R9(CAST(0.08 AS DOUBLE) * "b"."ded.invalid_tracking.count") AS "ded.invalid_tracking",
     R9(CAST(0.05 AS DOUBLE) * "b"."ded.late_dispute_response.count") AS "ded.late_dispute_response",
     R9(CAST(0.1 AS DOUBLE) * "b"."ded.late_dispute_solution.count") AS "ded.late_dispute_solution"
-  FROM s3 AS b
+  FROM s4w AS b
 ), s5 AS (
   SELECT
     b.*,
@@ -596,12 +513,31 @@ WITH m AS (
           ) - EPOCH_US("t"."promised_ship_by")
         ) <= 7200000000,
         FALSE
-      )) AS i0_num_1
+      )) AS i0_num_1,
+    COUNT(*) FILTER(WHERE
+      NOT EPOCH_US(
+        CASE
+          WHEN "t"."shipped_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."shipped_at"
+        END
+      ) IS NULL
+      AND NOT (
+        COALESCE(
+          (
+            EPOCH_US(
+              CASE
+                WHEN "t"."first_scan_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."first_scan_at"
+              END
+            ) - EPOCH_US("t"."promised_ship_by")
+          ) <= 7200000000,
+          FALSE
+        )
+      )) AS d3_2
   FROM orders AS t
   WHERE
     "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."promised_ship_by" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."promised_ship_by" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."promised_ship_by" < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
@@ -654,7 +590,6 @@ WITH m AS (
     AND NOT COALESCE("t"."is_fraud", FALSE)
     AND "t"."promised_deliver_by" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."promised_deliver_by" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_deliver_by" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop3_hm1 AS (
@@ -687,44 +622,10 @@ WITH m AS (
   WHERE
     "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop4_hm1 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT(*) FILTER(WHERE
-      NOT EPOCH_US(
-        CASE
-          WHEN "t"."shipped_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."shipped_at"
-        END
-      ) IS NULL
-      AND NOT (
-        COALESCE(
-          (
-            EPOCH_US(
-              CASE
-                WHEN "t"."first_scan_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_scan_at"
-              END
-            ) - EPOCH_US("t"."promised_ship_by")
-          ) <= 7200000000,
-          FALSE
-        )
-      )) AS d3_0
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."promised_ship_by" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."promised_ship_by" < CAST('2024-05-02 14:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop5_hm1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -749,18 +650,7 @@ WITH m AS (
         AND COALESCE((
           1714665600000000 - EPOCH_US("t"."opened_at")
         ) > 172800000000, FALSE)
-      )) AS d4_0
-  FROM disputes AS t
-  WHERE
-    "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop6_hm1 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
+      )) AS d4_0,
     COUNT(*) FILTER(WHERE
       COALESCE(
         (
@@ -783,13 +673,11 @@ WITH m AS (
         AND COALESCE((
           1714665600000000 - EPOCH_US("t"."opened_at")
         ) > 259200000000, FALSE)
-      )) AS d5_0
+      )) AS d5_1
   FROM disputes AS t
   WHERE
     "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."opened_at" >= CAST('2024-04-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."opened_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1_hm1 AS (
@@ -813,9 +701,9 @@ WITH m AS (
         CAST(COALESCE("pop3_hm1"."i2_num_1", 0) AS DOUBLE) / COALESCE("pop3_hm1"."i2_den_0", 0)
       )
     END AS "ind.return_dispute_rate.value",
-    COALESCE("pop4_hm1"."d3_0", 0) AS "ded.invalid_tracking.count",
-    COALESCE("pop5_hm1"."d4_0", 0) AS "ded.late_dispute_response.count",
-    COALESCE("pop6_hm1"."d5_0", 0) AS "ded.late_dispute_solution.count"
+    COALESCE("pop1_hm1"."d3_2", 0) AS "ded.invalid_tracking.count",
+    COALESCE("pop4_hm1"."d4_0", 0) AS "ded.late_dispute_response.count",
+    COALESCE("pop4_hm1"."d5_1", 0) AS "ded.late_dispute_solution.count"
   FROM m_hm1 AS b
   LEFT JOIN pop1_hm1
     ON "pop1_hm1"."merchant_id" = "b"."merchant_id"
@@ -825,219 +713,165 @@ WITH m AS (
     ON "pop3_hm1"."merchant_id" = "b"."merchant_id"
   LEFT JOIN pop4_hm1
     ON "pop4_hm1"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop5_hm1
-    ON "pop5_hm1"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop6_hm1
-    ON "pop6_hm1"."merchant_id" = "b"."merchant_id"
 ), s2_hm1 AS (
   SELECT
     b.*,
     CASE
       WHEN "b"."ind.on_time_ship_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.8 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.95 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.8 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.95 AS DOUBLE)
+        THEN R9(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.on_time_ship_rate.value" - CAST(0.8 AS DOUBLE)
           ) / CAST(0.1499999999999999 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.99 AS DOUBLE)
-          THEN CAST(4.0 AS DOUBLE) + (
+        )
+        WHEN "b"."ind.on_time_ship_rate.value" <= CAST(0.99 AS DOUBLE)
+        THEN R9(
+          CAST(4.0 AS DOUBLE) + (
             "b"."ind.on_time_ship_rate.value" - CAST(0.95 AS DOUBLE)
           ) / CAST(0.040000000000000036 AS DOUBLE) * CAST(1.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.on_time_ship_rate.score",
     CASE
       WHEN "b"."ind.on_time_delivery_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.7 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE)
-          WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.9 AS DOUBLE)
-          THEN CAST(0.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.7 AS DOUBLE)
+        THEN CAST(0.0 AS DOUBLE)
+        WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.9 AS DOUBLE)
+        THEN R9(
+          CAST(0.0 AS DOUBLE) + (
             "b"."ind.on_time_delivery_rate.value" - CAST(0.7 AS DOUBLE)
           ) / CAST(0.20000000000000007 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.97 AS DOUBLE)
-          THEN CAST(4.0 AS DOUBLE) + (
+        )
+        WHEN "b"."ind.on_time_delivery_rate.value" <= CAST(0.97 AS DOUBLE)
+        THEN R9(
+          CAST(4.0 AS DOUBLE) + (
             "b"."ind.on_time_delivery_rate.value" - CAST(0.9 AS DOUBLE)
           ) / CAST(0.06999999999999995 AS DOUBLE) * CAST(1.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.on_time_delivery_rate.score",
     CASE
       WHEN "b"."ind.return_dispute_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.01 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.05 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.01 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.05 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.return_dispute_rate.value" - CAST(0.01 AS DOUBLE)
           ) / CAST(0.04 AS DOUBLE) * -CAST(2.0 AS DOUBLE)
-          WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.15 AS DOUBLE)
-          THEN CAST(3.0 AS DOUBLE) + (
+        )
+        WHEN "b"."ind.return_dispute_rate.value" <= CAST(0.15 AS DOUBLE)
+        THEN R9(
+          CAST(3.0 AS DOUBLE) + (
             "b"."ind.return_dispute_rate.value" - CAST(0.05 AS DOUBLE)
           ) / CAST(0.09999999999999999 AS DOUBLE) * -CAST(3.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(0.0 AS DOUBLE)
+      END
     END AS "ind.return_dispute_rate.score"
   FROM s1_hm1 AS b
+), s3w_hm1 AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.on_time_ship_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.on_time_shipping",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.on_time_delivery_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.on_time_delivery",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.return_dispute_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.returns_disputes"
+  FROM s2_hm1 AS b
 ), s3_hm1 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.on_time_ship_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.on_time_shipping" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.on_time_ship_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.on_time_shipping"
           ) * "b"."ind.on_time_ship_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.on_time_shipping",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.on_time_delivery_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.on_time_delivery" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.on_time_delivery_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.on_time_delivery"
           ) * "b"."ind.on_time_delivery_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.on_time_delivery",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.return_dispute_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.returns_disputes" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.returns_disputes"
           ) * "b"."ind.return_dispute_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.returns_disputes"
-  FROM s2_hm1 AS b
+  FROM s3w_hm1 AS b
+), s4w_hm1 AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."dim.on_time_shipping" IS NULL
+      THEN CAST(0.3 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.on_time_delivery" IS NULL
+      THEN CAST(0.4 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.returns_disputes" IS NULL
+      THEN CAST(0.3 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.total"
+  FROM s3_hm1 AS b
 ), s4_hm1 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."dim.on_time_shipping" IS NULL
-          THEN CAST(0.3 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.on_time_delivery" IS NULL
-          THEN CAST(0.4 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.returns_disputes" IS NULL
-          THEN CAST(0.3 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.total" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(0.3 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.on_time_shipping" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.on_time_delivery" IS NULL
-                THEN CAST(0.4 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.returns_disputes" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.3 AS DOUBLE) / "b"."wt.total"
           ) * "b"."dim.on_time_shipping",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(0.4 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.on_time_shipping" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.on_time_delivery" IS NULL
-                THEN CAST(0.4 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.returns_disputes" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.4 AS DOUBLE) / "b"."wt.total"
           ) * "b"."dim.on_time_delivery",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(0.3 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.on_time_shipping" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.on_time_delivery" IS NULL
-                THEN CAST(0.4 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.returns_disputes" IS NULL
-                THEN CAST(0.3 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(0.3 AS DOUBLE) / "b"."wt.total"
           ) * "b"."dim.returns_disputes",
           CAST(0.0 AS DOUBLE)
         )
@@ -1046,7 +880,7 @@ WITH m AS (
     R9(CAST(0.08 AS DOUBLE) * "b"."ded.invalid_tracking.count") AS "ded.invalid_tracking",
     R9(CAST(0.05 AS DOUBLE) * "b"."ded.late_dispute_response.count") AS "ded.late_dispute_response",
     R9(CAST(0.1 AS DOUBLE) * "b"."ded.late_dispute_solution.count") AS "ded.late_dispute_solution"
-  FROM s3_hm1 AS b
+  FROM s4w_hm1 AS b
 ), s5_hm1 AS (
   SELECT
     b.*,

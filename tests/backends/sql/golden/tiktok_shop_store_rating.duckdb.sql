@@ -52,7 +52,22 @@ WITH m AS (
         ),
         FALSE
       )) AS i2_num_5,
-    COUNT(*) AS i5_den_6,
+    COUNT(*) FILTER(WHERE
+      "t"."paid_at" <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i3_den_6,
+    COUNT(*) FILTER(WHERE
+      "t"."paid_at" <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND COALESCE(
+        (
+          EPOCH_US(
+            CASE
+              WHEN "t"."first_scan_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_scan_at"
+            END
+          ) - EPOCH_US("t"."paid_at")
+        ) <= 259200000000,
+        FALSE
+      )) AS i3_num_7,
+    COUNT(*) AS i5_den_8,
     COUNT(*) FILTER(WHERE
       COALESCE(
         "t"."order_id" IN (
@@ -64,8 +79,8 @@ WITH m AS (
             AND COALESCE("r4"."kind" = 'logistics', FALSE)
         ),
         FALSE
-      )) AS i5_num_7,
-    COUNT(*) AS i7_den_8,
+      )) AS i5_num_9,
+    COUNT(*) AS i7_den_10,
     COUNT(*) FILTER(WHERE
       COALESCE(
         "t"."order_id" IN (
@@ -76,44 +91,17 @@ WITH m AS (
             "r5"."opened_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
         ),
         FALSE
-      )) AS i7_num_9,
-    SUM("t"."amount") AS v12_sum_10,
-    COUNT("t"."amount") AS v12_c_11
+      )) AS i7_num_11,
+    SUM("t"."amount") AS v12_sum_12,
+    COUNT("t"."amount") AS v12_c_13
   FROM orders AS t
   WHERE
     "t"."paid_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop2 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i3_den_0,
-    COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          EPOCH_US(
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) - EPOCH_US("t"."paid_at")
-        ) <= 259200000000,
-        FALSE
-      )) AS i3_num_1
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop3 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i4_den_0,
@@ -128,12 +116,11 @@ WITH m AS (
   WHERE
     "t"."paid_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."shipped_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."shipped_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."shipped_at" <= CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop4 AS (
+), pop3 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i6_den_0,
@@ -152,12 +139,11 @@ WITH m AS (
   FROM im_sessions AS t
   WHERE
     "t"."started_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."started_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."started_at" <= CAST('2024-06-02 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop5 AS (
+), pop4 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     SUM(
@@ -185,42 +171,42 @@ WITH m AS (
     "t"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."completed_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."completed_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."completed_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop6 AS (
+), pop5 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM after_sales AS r6
-        WHERE
-          "r6"."order_id" = "t"."order_id"
-          AND "r6"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-          AND COALESCE("r6"."kind" = 'return_refund', FALSE)
-          AND COALESCE(
-            EPOCH_US("r6"."requested_at") - EPOCH_US(
-              CASE
-                WHEN "t"."delivered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."delivered_at"
-              END
-            ) BETWEEN 0 AND 2592000000000,
-            FALSE
-          )
+      COALESCE(
+        "j7"."latest" >= CASE
+          WHEN "t"."delivered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."delivered_at"
+        END,
+        FALSE
       )) AS i9_num_1
   FROM orders AS t
+  LEFT JOIN (
+    SELECT
+      "r6"."order_id" AS link,
+      MAX("r6"."requested_at") AS latest
+    FROM after_sales AS r6
+    WHERE
+      "r6"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "r6"."requested_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND COALESCE("r6"."kind" = 'return_refund', FALSE)
+    GROUP BY
+      "r6"."order_id"
+  ) AS j7
+    ON "j7"."link" = "t"."order_id"
   WHERE
     "t"."paid_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
     AND "t"."delivered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."delivered_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."delivered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop7 AS (
+), pop6 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i10_den_0,
@@ -229,12 +215,10 @@ WITH m AS (
   FROM after_sales AS t
   WHERE
     "t"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."requested_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop8 AS (
+), pop7 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -245,12 +229,10 @@ WITH m AS (
   FROM surveys AS t
   WHERE
     "t"."answered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."answered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."answered_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."answered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop9 AS (
+), pop8 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -258,9 +240,7 @@ WITH m AS (
   FROM violations AS t
   WHERE
     "t"."confirmed_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."confirmed_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."confirmed_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."confirmed_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1 AS (
@@ -279,51 +259,53 @@ WITH m AS (
       THEN R9(CAST(COALESCE("pop1"."i2_num_5", 0) AS DOUBLE) / COALESCE("pop1"."i2_den_4", 0))
     END AS "ind.nad_complaint_rate.value",
     CASE
-      WHEN COALESCE("pop2"."i3_den_0", 0) > 0
-      THEN R9(CAST(COALESCE("pop2"."i3_num_1", 0) AS DOUBLE) / COALESCE("pop2"."i3_den_0", 0))
+      WHEN COALESCE("pop1"."i3_den_6", 0) > 0
+      THEN R9(CAST(COALESCE("pop1"."i3_num_7", 0) AS DOUBLE) / COALESCE("pop1"."i3_den_6", 0))
     END AS "ind.pickup_72h_rate.value",
     CASE
-      WHEN COALESCE("pop3"."i4_den_0", 0) > 0
-      THEN R9(CAST(COALESCE("pop3"."i4_num_1", 0) AS DOUBLE) / COALESCE("pop3"."i4_den_0", 0))
+      WHEN COALESCE("pop2"."i4_den_0", 0) > 0
+      THEN R9(CAST(COALESCE("pop2"."i4_num_1", 0) AS DOUBLE) / COALESCE("pop2"."i4_den_0", 0))
     END AS "ind.delivery_success_rate.value",
     CASE
-      WHEN COALESCE("pop1"."i5_den_6", 0) > 0
-      THEN R9(CAST(COALESCE("pop1"."i5_num_7", 0) AS DOUBLE) / COALESCE("pop1"."i5_den_6", 0))
+      WHEN COALESCE("pop1"."i5_den_8", 0) > 0
+      THEN R9(CAST(COALESCE("pop1"."i5_num_9", 0) AS DOUBLE) / COALESCE("pop1"."i5_den_8", 0))
     END AS "ind.logistics_complaint_rate.value",
     CASE
-      WHEN COALESCE("pop4"."i6_den_0", 0) > 0
-      THEN R9(CAST(COALESCE("pop4"."i6_num_1", 0) AS DOUBLE) / COALESCE("pop4"."i6_den_0", 0))
+      WHEN COALESCE("pop3"."i6_den_0", 0) > 0
+      THEN R9(CAST(COALESCE("pop3"."i6_num_1", 0) AS DOUBLE) / COALESCE("pop3"."i6_den_0", 0))
     END AS "ind.im_24h_response_rate.value",
     CASE
-      WHEN COALESCE("pop1"."i7_den_8", 0) > 0
-      THEN R9(CAST(COALESCE("pop1"."i7_num_9", 0) AS DOUBLE) / COALESCE("pop1"."i7_den_8", 0))
+      WHEN COALESCE("pop1"."i7_den_10", 0) > 0
+      THEN R9(
+        CAST(COALESCE("pop1"."i7_num_11", 0) AS DOUBLE) / COALESCE("pop1"."i7_den_10", 0)
+      )
     END AS "ind.dispute_rate.value",
     CASE
-      WHEN COALESCE("pop5"."i8_n_1", 0) > 0
+      WHEN COALESCE("pop4"."i8_n_1", 0) > 0
       THEN R9(
-        CAST("pop5"."i8_sum_0" AS DOUBLE) / "pop5"."i8_n_1" / CAST(3600000000.0 AS DOUBLE)
+        CAST("pop4"."i8_sum_0" AS DOUBLE) / "pop4"."i8_n_1" / CAST(3600000000.0 AS DOUBLE)
       )
     END AS "ind.refund_review_hours.value",
     CASE
-      WHEN COALESCE("pop6"."i9_den_0", 0) > 0
-      THEN R9(CAST(COALESCE("pop6"."i9_num_1", 0) AS DOUBLE) / COALESCE("pop6"."i9_den_0", 0))
+      WHEN COALESCE("pop5"."i9_den_0", 0) > 0
+      THEN R9(CAST(COALESCE("pop5"."i9_num_1", 0) AS DOUBLE) / COALESCE("pop5"."i9_den_0", 0))
     END AS "ind.return_30d_rate.value",
     CASE
-      WHEN COALESCE("pop7"."i10_den_0", 0) > 0
+      WHEN COALESCE("pop6"."i10_den_0", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop7"."i10_num_1", 0) AS DOUBLE) / COALESCE("pop7"."i10_den_0", 0)
+        CAST(COALESCE("pop6"."i10_num_1", 0) AS DOUBLE) / COALESCE("pop6"."i10_den_0", 0)
       )
     END AS "ind.intervention_rate.value",
     CASE
-      WHEN COALESCE("pop8"."i11_c_2", 0) > 0
+      WHEN COALESCE("pop7"."i11_c_2", 0) > 0
       THEN R9(
         CAST(100 * (
-          COALESCE("pop8"."i11_p_0", 0) - COALESCE("pop8"."i11_d_1", 0)
-        ) AS DOUBLE) / COALESCE("pop8"."i11_c_2", 0)
+          COALESCE("pop7"."i11_p_0", 0) - COALESCE("pop7"."i11_d_1", 0)
+        ) AS DOUBLE) / COALESCE("pop7"."i11_c_2", 0)
       )
     END AS "ind.after_sales_nps.value",
-    R9(COALESCE("pop1"."v12_sum_10", 0)) AS "val.gmv",
-    COALESCE("pop9"."d13_0", 0) AS "ded.cashback_card.count"
+    R9(COALESCE("pop1"."v12_sum_12", 0)) AS "val.gmv",
+    COALESCE("pop8"."d13_0", 0) AS "ded.cashback_card.count"
   FROM m AS b
   LEFT JOIN pop1
     ON "pop1"."merchant_id" = "b"."merchant_id"
@@ -341,769 +323,412 @@ WITH m AS (
     ON "pop7"."merchant_id" = "b"."merchant_id"
   LEFT JOIN pop8
     ON "pop8"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop9
-    ON "pop9"."merchant_id" = "b"."merchant_id"
 ), s2 AS (
   SELECT
     b.*,
     CASE
       WHEN "b"."ind.negative_review_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.012 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.06 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.negative_review_rate.value" <= CAST(0.012 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.negative_review_rate.value" <= CAST(0.06 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.negative_review_rate.value" - CAST(0.012 AS DOUBLE)
           ) / CAST(0.048 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.negative_review_rate.score",
     CASE
       WHEN "b"."ind.return_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.return_rate.value" <= CAST(0.038 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.return_rate.value" <= CAST(0.15 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.return_rate.value" <= CAST(0.038 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.return_rate.value" <= CAST(0.15 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.return_rate.value" - CAST(0.038 AS DOUBLE)
           ) / CAST(0.11199999999999999 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.return_rate.score",
     CASE
       WHEN "b"."ind.nad_complaint_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.009 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.05 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.009 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.05 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.nad_complaint_rate.value" - CAST(0.009 AS DOUBLE)
           ) / CAST(0.041 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.nad_complaint_rate.score",
     CASE
       WHEN "b"."ind.pickup_72h_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.8 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.98 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.8 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.98 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.pickup_72h_rate.value" - CAST(0.8 AS DOUBLE)
           ) / CAST(0.17999999999999994 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.pickup_72h_rate.score",
     CASE
       WHEN "b"."ind.delivery_success_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.9 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.985 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.9 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.985 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.delivery_success_rate.value" - CAST(0.9 AS DOUBLE)
           ) / CAST(0.08499999999999996 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.delivery_success_rate.score",
     CASE
       WHEN "b"."ind.logistics_complaint_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.006 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.04 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.006 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.04 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.logistics_complaint_rate.value" - CAST(0.006 AS DOUBLE)
           ) / CAST(0.034 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.logistics_complaint_rate.score",
     CASE
       WHEN "b"."ind.im_24h_response_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.7 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.95 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.7 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.95 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.im_24h_response_rate.value" - CAST(0.7 AS DOUBLE)
           ) / CAST(0.25 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.im_24h_response_rate.score",
     CASE
       WHEN "b"."ind.dispute_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.dispute_rate.value" <= CAST(0.015 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.dispute_rate.value" <= CAST(0.06 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.dispute_rate.value" <= CAST(0.015 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.dispute_rate.value" <= CAST(0.06 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.dispute_rate.value" - CAST(0.015 AS DOUBLE)
           ) / CAST(0.045 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.dispute_rate.score",
     CASE
       WHEN "b"."ind.refund_review_hours.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.refund_review_hours.value" <= CAST(48.0 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.refund_review_hours.value" <= CAST(168.0 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.refund_review_hours.value" <= CAST(48.0 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.refund_review_hours.value" <= CAST(168.0 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.refund_review_hours.value" - CAST(48.0 AS DOUBLE)
           ) / CAST(120.0 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.refund_review_hours.score",
     CASE
       WHEN "b"."ind.return_30d_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.return_30d_rate.value" <= CAST(0.03 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.return_30d_rate.value" <= CAST(0.12 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.return_30d_rate.value" <= CAST(0.03 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.return_30d_rate.value" <= CAST(0.12 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.return_30d_rate.value" - CAST(0.03 AS DOUBLE)
           ) / CAST(0.09 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.return_30d_rate.score",
     CASE
       WHEN "b"."ind.intervention_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.intervention_rate.value" <= CAST(0.05 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.intervention_rate.value" <= CAST(0.3 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.intervention_rate.value" <= CAST(0.05 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.intervention_rate.value" <= CAST(0.3 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.intervention_rate.value" - CAST(0.05 AS DOUBLE)
           ) / CAST(0.25 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.intervention_rate.score",
     CASE
       WHEN "b"."ind.after_sales_nps.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.after_sales_nps.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.after_sales_nps.value" <= CAST(65.0 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.after_sales_nps.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.after_sales_nps.value" <= CAST(65.0 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.after_sales_nps.value" - CAST(0.0 AS DOUBLE)
           ) / CAST(65.0 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.after_sales_nps.score"
   FROM s1 AS b
+), s3w AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.return_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.product",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.logistics",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.dispute_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.service",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.intervention_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.after_sales"
+  FROM s2 AS b
 ), s3 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.return_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.product" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.return_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.product"
           ) * "b"."ind.negative_review_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.return_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.product"
           ) * "b"."ind.return_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.return_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.product"
           ) * "b"."ind.nad_complaint_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.product",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.logistics" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
           ) * "b"."ind.pickup_72h_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
           ) * "b"."ind.delivery_success_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
           ) * "b"."ind.logistics_complaint_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.logistics",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.service" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.service"
           ) * "b"."ind.im_24h_response_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.service"
           ) * "b"."ind.dispute_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.service"
           ) * "b"."ind.refund_review_hours.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.service",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.after_sales" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.after_sales"
           ) * "b"."ind.return_30d_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.after_sales"
           ) * "b"."ind.intervention_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.after_sales"
           ) * "b"."ind.after_sales_nps.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.after_sales"
-  FROM s2 AS b
+  FROM s3w AS b
+), s4v AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.25 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.45 AS DOUBLE)
+      ELSE CAST(0.4 AS DOUBLE)
+    END AS "w.product",
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.4 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.25 AS DOUBLE)
+      ELSE CAST(0.3 AS DOUBLE)
+    END AS "w.logistics",
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.15 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.2 AS DOUBLE)
+      ELSE CAST(0.2 AS DOUBLE)
+    END AS "w.service",
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.2 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.1 AS DOUBLE)
+      ELSE CAST(0.1 AS DOUBLE)
+    END AS "w.after_sales"
+  FROM s3 AS b
+), s4w AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."dim.product" IS NULL
+      THEN "b"."w.product"
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.logistics" IS NULL
+      THEN "b"."w.logistics"
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.service" IS NULL
+      THEN "b"."w.service"
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.after_sales" IS NULL
+      THEN "b"."w.after_sales"
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.total"
+  FROM s4v AS b
 ), s4 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."dim.product" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.25 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.45 AS DOUBLE)
-            ELSE CAST(0.4 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.logistics" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.4 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.25 AS DOUBLE)
-            ELSE CAST(0.3 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.service" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.15 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.2 AS DOUBLE)
-            ELSE CAST(0.2 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.after_sales" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.2 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.1 AS DOUBLE)
-            ELSE CAST(0.1 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.total" > CAST(0.0 AS DOUBLE)
       THEN R9(
-        CAST(0.0 AS DOUBLE) + COALESCE(
+        CAST(0.0 AS DOUBLE) + COALESCE((
+          "b"."w.product" / "b"."wt.total"
+        ) * "b"."dim.product", CAST(0.0 AS DOUBLE)) + COALESCE(
           (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.25 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.45 AS DOUBLE)
-              ELSE CAST(0.4 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
-          ) * "b"."dim.product",
-          CAST(0.0 AS DOUBLE)
-        ) + COALESCE(
-          (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.4 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.25 AS DOUBLE)
-              ELSE CAST(0.3 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            "b"."w.logistics" / "b"."wt.total"
           ) * "b"."dim.logistics",
           CAST(0.0 AS DOUBLE)
-        ) + COALESCE(
+        ) + COALESCE((
+          "b"."w.service" / "b"."wt.total"
+        ) * "b"."dim.service", CAST(0.0 AS DOUBLE)) + COALESCE(
           (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.15 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.2 AS DOUBLE)
-              ELSE CAST(0.2 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
-          ) * "b"."dim.service",
-          CAST(0.0 AS DOUBLE)
-        ) + COALESCE(
-          (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.2 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.1 AS DOUBLE)
-              ELSE CAST(0.1 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            "b"."w.after_sales" / "b"."wt.total"
           ) * "b"."dim.after_sales",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "raw_score",
     R9(CAST(0.5 AS DOUBLE) * "b"."ded.cashback_card.count") AS "ded.cashback_card"
-  FROM s3 AS b
+  FROM s4w AS b
 ), s5 AS (
   SELECT
     b.*,
@@ -1232,7 +857,22 @@ WITH m AS (
         ),
         FALSE
       )) AS i2_num_5,
-    COUNT(*) AS i5_den_6,
+    COUNT(*) FILTER(WHERE
+      "t"."paid_at" <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i3_den_6,
+    COUNT(*) FILTER(WHERE
+      "t"."paid_at" <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND COALESCE(
+        (
+          EPOCH_US(
+            CASE
+              WHEN "t"."first_scan_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_scan_at"
+            END
+          ) - EPOCH_US("t"."paid_at")
+        ) <= 259200000000,
+        FALSE
+      )) AS i3_num_7,
+    COUNT(*) AS i5_den_8,
     COUNT(*) FILTER(WHERE
       COALESCE(
         "t"."order_id" IN (
@@ -1244,8 +884,8 @@ WITH m AS (
             AND COALESCE("r4"."kind" = 'logistics', FALSE)
         ),
         FALSE
-      )) AS i5_num_7,
-    COUNT(*) AS i7_den_8,
+      )) AS i5_num_9,
+    COUNT(*) AS i7_den_10,
     COUNT(*) FILTER(WHERE
       COALESCE(
         "t"."order_id" IN (
@@ -1256,44 +896,17 @@ WITH m AS (
             "r5"."opened_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
         ),
         FALSE
-      )) AS i7_num_9,
-    SUM("t"."amount") AS v12_sum_10,
-    COUNT("t"."amount") AS v12_c_11
+      )) AS i7_num_11,
+    SUM("t"."amount") AS v12_sum_12,
+    COUNT("t"."amount") AS v12_c_13
   FROM orders AS t
   WHERE
     "t"."paid_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop2_hw1 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i3_den_0,
-    COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          EPOCH_US(
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) - EPOCH_US("t"."paid_at")
-        ) <= 259200000000,
-        FALSE
-      )) AS i3_num_1
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop3_hw1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i4_den_0,
@@ -1308,12 +921,11 @@ WITH m AS (
   WHERE
     "t"."paid_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."shipped_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."shipped_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."shipped_at" <= CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop4_hw1 AS (
+), pop3_hw1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i6_den_0,
@@ -1332,12 +944,11 @@ WITH m AS (
   FROM im_sessions AS t
   WHERE
     "t"."started_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."started_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."started_at" <= CAST('2024-05-26 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop5_hw1 AS (
+), pop4_hw1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     SUM(
@@ -1365,42 +976,42 @@ WITH m AS (
     "t"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."completed_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."completed_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."completed_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop6_hw1 AS (
+), pop5_hw1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM after_sales AS r6
-        WHERE
-          "r6"."order_id" = "t"."order_id"
-          AND "r6"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-          AND COALESCE("r6"."kind" = 'return_refund', FALSE)
-          AND COALESCE(
-            EPOCH_US("r6"."requested_at") - EPOCH_US(
-              CASE
-                WHEN "t"."delivered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."delivered_at"
-              END
-            ) BETWEEN 0 AND 2592000000000,
-            FALSE
-          )
+      COALESCE(
+        "j7"."latest" >= CASE
+          WHEN "t"."delivered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."delivered_at"
+        END,
+        FALSE
       )) AS i9_num_1
   FROM orders AS t
+  LEFT JOIN (
+    SELECT
+      "r6"."order_id" AS link,
+      MAX("r6"."requested_at") AS latest
+    FROM after_sales AS r6
+    WHERE
+      "r6"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "r6"."requested_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND COALESCE("r6"."kind" = 'return_refund', FALSE)
+    GROUP BY
+      "r6"."order_id"
+  ) AS j7
+    ON "j7"."link" = "t"."order_id"
   WHERE
     "t"."paid_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
     AND "t"."delivered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."delivered_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."delivered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop7_hw1 AS (
+), pop6_hw1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i10_den_0,
@@ -1409,12 +1020,10 @@ WITH m AS (
   FROM after_sales AS t
   WHERE
     "t"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."requested_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop8_hw1 AS (
+), pop7_hw1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -1425,12 +1034,10 @@ WITH m AS (
   FROM surveys AS t
   WHERE
     "t"."answered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."answered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."answered_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."answered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop9_hw1 AS (
+), pop8_hw1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -1438,9 +1045,7 @@ WITH m AS (
   FROM violations AS t
   WHERE
     "t"."confirmed_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."confirmed_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."confirmed_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."confirmed_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1_hw1 AS (
@@ -1465,63 +1070,63 @@ WITH m AS (
       )
     END AS "ind.nad_complaint_rate.value",
     CASE
-      WHEN COALESCE("pop2_hw1"."i3_den_0", 0) > 0
+      WHEN COALESCE("pop1_hw1"."i3_den_6", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop2_hw1"."i3_num_1", 0) AS DOUBLE) / COALESCE("pop2_hw1"."i3_den_0", 0)
+        CAST(COALESCE("pop1_hw1"."i3_num_7", 0) AS DOUBLE) / COALESCE("pop1_hw1"."i3_den_6", 0)
       )
     END AS "ind.pickup_72h_rate.value",
     CASE
-      WHEN COALESCE("pop3_hw1"."i4_den_0", 0) > 0
+      WHEN COALESCE("pop2_hw1"."i4_den_0", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop3_hw1"."i4_num_1", 0) AS DOUBLE) / COALESCE("pop3_hw1"."i4_den_0", 0)
+        CAST(COALESCE("pop2_hw1"."i4_num_1", 0) AS DOUBLE) / COALESCE("pop2_hw1"."i4_den_0", 0)
       )
     END AS "ind.delivery_success_rate.value",
     CASE
-      WHEN COALESCE("pop1_hw1"."i5_den_6", 0) > 0
+      WHEN COALESCE("pop1_hw1"."i5_den_8", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop1_hw1"."i5_num_7", 0) AS DOUBLE) / COALESCE("pop1_hw1"."i5_den_6", 0)
+        CAST(COALESCE("pop1_hw1"."i5_num_9", 0) AS DOUBLE) / COALESCE("pop1_hw1"."i5_den_8", 0)
       )
     END AS "ind.logistics_complaint_rate.value",
     CASE
-      WHEN COALESCE("pop4_hw1"."i6_den_0", 0) > 0
+      WHEN COALESCE("pop3_hw1"."i6_den_0", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop4_hw1"."i6_num_1", 0) AS DOUBLE) / COALESCE("pop4_hw1"."i6_den_0", 0)
+        CAST(COALESCE("pop3_hw1"."i6_num_1", 0) AS DOUBLE) / COALESCE("pop3_hw1"."i6_den_0", 0)
       )
     END AS "ind.im_24h_response_rate.value",
     CASE
-      WHEN COALESCE("pop1_hw1"."i7_den_8", 0) > 0
+      WHEN COALESCE("pop1_hw1"."i7_den_10", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop1_hw1"."i7_num_9", 0) AS DOUBLE) / COALESCE("pop1_hw1"."i7_den_8", 0)
+        CAST(COALESCE("pop1_hw1"."i7_num_11", 0) AS DOUBLE) / COALESCE("pop1_hw1"."i7_den_10", 0)
       )
     END AS "ind.dispute_rate.value",
     CASE
-      WHEN COALESCE("pop5_hw1"."i8_n_1", 0) > 0
+      WHEN COALESCE("pop4_hw1"."i8_n_1", 0) > 0
       THEN R9(
-        CAST("pop5_hw1"."i8_sum_0" AS DOUBLE) / "pop5_hw1"."i8_n_1" / CAST(3600000000.0 AS DOUBLE)
+        CAST("pop4_hw1"."i8_sum_0" AS DOUBLE) / "pop4_hw1"."i8_n_1" / CAST(3600000000.0 AS DOUBLE)
       )
     END AS "ind.refund_review_hours.value",
     CASE
-      WHEN COALESCE("pop6_hw1"."i9_den_0", 0) > 0
+      WHEN COALESCE("pop5_hw1"."i9_den_0", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop6_hw1"."i9_num_1", 0) AS DOUBLE) / COALESCE("pop6_hw1"."i9_den_0", 0)
+        CAST(COALESCE("pop5_hw1"."i9_num_1", 0) AS DOUBLE) / COALESCE("pop5_hw1"."i9_den_0", 0)
       )
     END AS "ind.return_30d_rate.value",
     CASE
-      WHEN COALESCE("pop7_hw1"."i10_den_0", 0) > 0
+      WHEN COALESCE("pop6_hw1"."i10_den_0", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop7_hw1"."i10_num_1", 0) AS DOUBLE) / COALESCE("pop7_hw1"."i10_den_0", 0)
+        CAST(COALESCE("pop6_hw1"."i10_num_1", 0) AS DOUBLE) / COALESCE("pop6_hw1"."i10_den_0", 0)
       )
     END AS "ind.intervention_rate.value",
     CASE
-      WHEN COALESCE("pop8_hw1"."i11_c_2", 0) > 0
+      WHEN COALESCE("pop7_hw1"."i11_c_2", 0) > 0
       THEN R9(
         CAST(100 * (
-          COALESCE("pop8_hw1"."i11_p_0", 0) - COALESCE("pop8_hw1"."i11_d_1", 0)
-        ) AS DOUBLE) / COALESCE("pop8_hw1"."i11_c_2", 0)
+          COALESCE("pop7_hw1"."i11_p_0", 0) - COALESCE("pop7_hw1"."i11_d_1", 0)
+        ) AS DOUBLE) / COALESCE("pop7_hw1"."i11_c_2", 0)
       )
     END AS "ind.after_sales_nps.value",
-    R9(COALESCE("pop1_hw1"."v12_sum_10", 0)) AS "val.gmv",
-    COALESCE("pop9_hw1"."d13_0", 0) AS "ded.cashback_card.count"
+    R9(COALESCE("pop1_hw1"."v12_sum_12", 0)) AS "val.gmv",
+    COALESCE("pop8_hw1"."d13_0", 0) AS "ded.cashback_card.count"
   FROM m_hw1 AS b
   LEFT JOIN pop1_hw1
     ON "pop1_hw1"."merchant_id" = "b"."merchant_id"
@@ -1539,769 +1144,412 @@ WITH m AS (
     ON "pop7_hw1"."merchant_id" = "b"."merchant_id"
   LEFT JOIN pop8_hw1
     ON "pop8_hw1"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop9_hw1
-    ON "pop9_hw1"."merchant_id" = "b"."merchant_id"
 ), s2_hw1 AS (
   SELECT
     b.*,
     CASE
       WHEN "b"."ind.negative_review_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.012 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.06 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.negative_review_rate.value" <= CAST(0.012 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.negative_review_rate.value" <= CAST(0.06 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.negative_review_rate.value" - CAST(0.012 AS DOUBLE)
           ) / CAST(0.048 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.negative_review_rate.score",
     CASE
       WHEN "b"."ind.return_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.return_rate.value" <= CAST(0.038 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.return_rate.value" <= CAST(0.15 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.return_rate.value" <= CAST(0.038 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.return_rate.value" <= CAST(0.15 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.return_rate.value" - CAST(0.038 AS DOUBLE)
           ) / CAST(0.11199999999999999 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.return_rate.score",
     CASE
       WHEN "b"."ind.nad_complaint_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.009 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.05 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.009 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.05 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.nad_complaint_rate.value" - CAST(0.009 AS DOUBLE)
           ) / CAST(0.041 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.nad_complaint_rate.score",
     CASE
       WHEN "b"."ind.pickup_72h_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.8 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.98 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.8 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.98 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.pickup_72h_rate.value" - CAST(0.8 AS DOUBLE)
           ) / CAST(0.17999999999999994 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.pickup_72h_rate.score",
     CASE
       WHEN "b"."ind.delivery_success_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.9 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.985 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.9 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.985 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.delivery_success_rate.value" - CAST(0.9 AS DOUBLE)
           ) / CAST(0.08499999999999996 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.delivery_success_rate.score",
     CASE
       WHEN "b"."ind.logistics_complaint_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.006 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.04 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.006 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.04 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.logistics_complaint_rate.value" - CAST(0.006 AS DOUBLE)
           ) / CAST(0.034 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.logistics_complaint_rate.score",
     CASE
       WHEN "b"."ind.im_24h_response_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.7 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.95 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.7 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.95 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.im_24h_response_rate.value" - CAST(0.7 AS DOUBLE)
           ) / CAST(0.25 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.im_24h_response_rate.score",
     CASE
       WHEN "b"."ind.dispute_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.dispute_rate.value" <= CAST(0.015 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.dispute_rate.value" <= CAST(0.06 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.dispute_rate.value" <= CAST(0.015 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.dispute_rate.value" <= CAST(0.06 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.dispute_rate.value" - CAST(0.015 AS DOUBLE)
           ) / CAST(0.045 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.dispute_rate.score",
     CASE
       WHEN "b"."ind.refund_review_hours.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.refund_review_hours.value" <= CAST(48.0 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.refund_review_hours.value" <= CAST(168.0 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.refund_review_hours.value" <= CAST(48.0 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.refund_review_hours.value" <= CAST(168.0 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.refund_review_hours.value" - CAST(48.0 AS DOUBLE)
           ) / CAST(120.0 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.refund_review_hours.score",
     CASE
       WHEN "b"."ind.return_30d_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.return_30d_rate.value" <= CAST(0.03 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.return_30d_rate.value" <= CAST(0.12 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.return_30d_rate.value" <= CAST(0.03 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.return_30d_rate.value" <= CAST(0.12 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.return_30d_rate.value" - CAST(0.03 AS DOUBLE)
           ) / CAST(0.09 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.return_30d_rate.score",
     CASE
       WHEN "b"."ind.intervention_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.intervention_rate.value" <= CAST(0.05 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.intervention_rate.value" <= CAST(0.3 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.intervention_rate.value" <= CAST(0.05 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.intervention_rate.value" <= CAST(0.3 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.intervention_rate.value" - CAST(0.05 AS DOUBLE)
           ) / CAST(0.25 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.intervention_rate.score",
     CASE
       WHEN "b"."ind.after_sales_nps.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.after_sales_nps.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.after_sales_nps.value" <= CAST(65.0 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.after_sales_nps.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.after_sales_nps.value" <= CAST(65.0 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.after_sales_nps.value" - CAST(0.0 AS DOUBLE)
           ) / CAST(65.0 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.after_sales_nps.score"
   FROM s1_hw1 AS b
+), s3w_hw1 AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.return_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.product",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.logistics",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.dispute_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.service",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.intervention_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.after_sales"
+  FROM s2_hw1 AS b
 ), s3_hw1 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.return_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.product" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.return_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.product"
           ) * "b"."ind.negative_review_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.return_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.product"
           ) * "b"."ind.return_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.return_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.product"
           ) * "b"."ind.nad_complaint_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.product",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.logistics" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
           ) * "b"."ind.pickup_72h_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
           ) * "b"."ind.delivery_success_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
           ) * "b"."ind.logistics_complaint_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.logistics",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.service" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.service"
           ) * "b"."ind.im_24h_response_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.service"
           ) * "b"."ind.dispute_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.service"
           ) * "b"."ind.refund_review_hours.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.service",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.after_sales" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.after_sales"
           ) * "b"."ind.return_30d_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.after_sales"
           ) * "b"."ind.intervention_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.after_sales"
           ) * "b"."ind.after_sales_nps.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.after_sales"
-  FROM s2_hw1 AS b
+  FROM s3w_hw1 AS b
+), s4v_hw1 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.25 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.45 AS DOUBLE)
+      ELSE CAST(0.4 AS DOUBLE)
+    END AS "w.product",
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.4 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.25 AS DOUBLE)
+      ELSE CAST(0.3 AS DOUBLE)
+    END AS "w.logistics",
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.15 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.2 AS DOUBLE)
+      ELSE CAST(0.2 AS DOUBLE)
+    END AS "w.service",
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.2 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.1 AS DOUBLE)
+      ELSE CAST(0.1 AS DOUBLE)
+    END AS "w.after_sales"
+  FROM s3_hw1 AS b
+), s4w_hw1 AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."dim.product" IS NULL
+      THEN "b"."w.product"
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.logistics" IS NULL
+      THEN "b"."w.logistics"
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.service" IS NULL
+      THEN "b"."w.service"
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.after_sales" IS NULL
+      THEN "b"."w.after_sales"
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.total"
+  FROM s4v_hw1 AS b
 ), s4_hw1 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."dim.product" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.25 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.45 AS DOUBLE)
-            ELSE CAST(0.4 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.logistics" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.4 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.25 AS DOUBLE)
-            ELSE CAST(0.3 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.service" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.15 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.2 AS DOUBLE)
-            ELSE CAST(0.2 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.after_sales" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.2 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.1 AS DOUBLE)
-            ELSE CAST(0.1 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.total" > CAST(0.0 AS DOUBLE)
       THEN R9(
-        CAST(0.0 AS DOUBLE) + COALESCE(
+        CAST(0.0 AS DOUBLE) + COALESCE((
+          "b"."w.product" / "b"."wt.total"
+        ) * "b"."dim.product", CAST(0.0 AS DOUBLE)) + COALESCE(
           (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.25 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.45 AS DOUBLE)
-              ELSE CAST(0.4 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
-          ) * "b"."dim.product",
-          CAST(0.0 AS DOUBLE)
-        ) + COALESCE(
-          (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.4 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.25 AS DOUBLE)
-              ELSE CAST(0.3 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            "b"."w.logistics" / "b"."wt.total"
           ) * "b"."dim.logistics",
           CAST(0.0 AS DOUBLE)
-        ) + COALESCE(
+        ) + COALESCE((
+          "b"."w.service" / "b"."wt.total"
+        ) * "b"."dim.service", CAST(0.0 AS DOUBLE)) + COALESCE(
           (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.15 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.2 AS DOUBLE)
-              ELSE CAST(0.2 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
-          ) * "b"."dim.service",
-          CAST(0.0 AS DOUBLE)
-        ) + COALESCE(
-          (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.2 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.1 AS DOUBLE)
-              ELSE CAST(0.1 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            "b"."w.after_sales" / "b"."wt.total"
           ) * "b"."dim.after_sales",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "raw_score",
     R9(CAST(0.5 AS DOUBLE) * "b"."ded.cashback_card.count") AS "ded.cashback_card"
-  FROM s3_hw1 AS b
+  FROM s4w_hw1 AS b
 ), s5_hw1 AS (
   SELECT
     b.*,
@@ -2430,7 +1678,22 @@ WITH m AS (
         ),
         FALSE
       )) AS i2_num_5,
-    COUNT(*) AS i5_den_6,
+    COUNT(*) FILTER(WHERE
+      "t"."paid_at" <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i3_den_6,
+    COUNT(*) FILTER(WHERE
+      "t"."paid_at" <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND COALESCE(
+        (
+          EPOCH_US(
+            CASE
+              WHEN "t"."first_scan_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_scan_at"
+            END
+          ) - EPOCH_US("t"."paid_at")
+        ) <= 259200000000,
+        FALSE
+      )) AS i3_num_7,
+    COUNT(*) AS i5_den_8,
     COUNT(*) FILTER(WHERE
       COALESCE(
         "t"."order_id" IN (
@@ -2442,8 +1705,8 @@ WITH m AS (
             AND COALESCE("r4"."kind" = 'logistics', FALSE)
         ),
         FALSE
-      )) AS i5_num_7,
-    COUNT(*) AS i7_den_8,
+      )) AS i5_num_9,
+    COUNT(*) AS i7_den_10,
     COUNT(*) FILTER(WHERE
       COALESCE(
         "t"."order_id" IN (
@@ -2454,44 +1717,17 @@ WITH m AS (
             "r5"."opened_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
         ),
         FALSE
-      )) AS i7_num_9,
-    SUM("t"."amount") AS v12_sum_10,
-    COUNT("t"."amount") AS v12_c_11
+      )) AS i7_num_11,
+    SUM("t"."amount") AS v12_sum_12,
+    COUNT("t"."amount") AS v12_c_13
   FROM orders AS t
   WHERE
     "t"."paid_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."paid_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), pop2_hw2 AS (
-  SELECT
-    "t"."merchant_id" AS merchant_id,
-    COUNT(*) AS i3_den_0,
-    COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          EPOCH_US(
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) - EPOCH_US("t"."paid_at")
-        ) <= 259200000000,
-        FALSE
-      )) AS i3_num_1
-  FROM orders AS t
-  WHERE
-    "t"."paid_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."paid_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."paid_at" <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-  GROUP BY
-    "t"."merchant_id"
-), pop3_hw2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i4_den_0,
@@ -2506,12 +1742,11 @@ WITH m AS (
   WHERE
     "t"."paid_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
-    AND "t"."shipped_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."shipped_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."shipped_at" <= CAST('2024-05-13 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop4_hw2 AS (
+), pop3_hw2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i6_den_0,
@@ -2530,12 +1765,11 @@ WITH m AS (
   FROM im_sessions AS t
   WHERE
     "t"."started_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."started_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."started_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."started_at" <= CAST('2024-05-19 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop5_hw2 AS (
+), pop4_hw2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     SUM(
@@ -2563,42 +1797,42 @@ WITH m AS (
     "t"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."completed_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."completed_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."completed_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop6_hw2 AS (
+), pop5_hw2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      EXISTS(
-        SELECT
-          1
-        FROM after_sales AS r6
-        WHERE
-          "r6"."order_id" = "t"."order_id"
-          AND "r6"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-          AND COALESCE("r6"."kind" = 'return_refund', FALSE)
-          AND COALESCE(
-            EPOCH_US("r6"."requested_at") - EPOCH_US(
-              CASE
-                WHEN "t"."delivered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."delivered_at"
-              END
-            ) BETWEEN 0 AND 2592000000000,
-            FALSE
-          )
+      COALESCE(
+        "j7"."latest" >= CASE
+          WHEN "t"."delivered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."delivered_at"
+        END,
+        FALSE
       )) AS i9_num_1
   FROM orders AS t
+  LEFT JOIN (
+    SELECT
+      "r6"."order_id" AS link,
+      MAX("r6"."requested_at") AS latest
+    FROM after_sales AS r6
+    WHERE
+      "r6"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND "r6"."requested_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+      AND COALESCE("r6"."kind" = 'return_refund', FALSE)
+    GROUP BY
+      "r6"."order_id"
+  ) AS j7
+    ON "j7"."link" = "t"."order_id"
   WHERE
     "t"."paid_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND NOT COALESCE("t"."is_fraud", FALSE)
     AND "t"."delivered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."delivered_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."delivered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop7_hw2 AS (
+), pop6_hw2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i10_den_0,
@@ -2607,12 +1841,10 @@ WITH m AS (
   FROM after_sales AS t
   WHERE
     "t"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."requested_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop8_hw2 AS (
+), pop7_hw2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -2623,12 +1855,10 @@ WITH m AS (
   FROM surveys AS t
   WHERE
     "t"."answered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."answered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."answered_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."answered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
-), pop9_hw2 AS (
+), pop8_hw2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
@@ -2636,9 +1866,7 @@ WITH m AS (
   FROM violations AS t
   WHERE
     "t"."confirmed_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."confirmed_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
     AND "t"."confirmed_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-    AND "t"."confirmed_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
   GROUP BY
     "t"."merchant_id"
 ), s1_hw2 AS (
@@ -2663,63 +1891,63 @@ WITH m AS (
       )
     END AS "ind.nad_complaint_rate.value",
     CASE
-      WHEN COALESCE("pop2_hw2"."i3_den_0", 0) > 0
+      WHEN COALESCE("pop1_hw2"."i3_den_6", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop2_hw2"."i3_num_1", 0) AS DOUBLE) / COALESCE("pop2_hw2"."i3_den_0", 0)
+        CAST(COALESCE("pop1_hw2"."i3_num_7", 0) AS DOUBLE) / COALESCE("pop1_hw2"."i3_den_6", 0)
       )
     END AS "ind.pickup_72h_rate.value",
     CASE
-      WHEN COALESCE("pop3_hw2"."i4_den_0", 0) > 0
+      WHEN COALESCE("pop2_hw2"."i4_den_0", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop3_hw2"."i4_num_1", 0) AS DOUBLE) / COALESCE("pop3_hw2"."i4_den_0", 0)
+        CAST(COALESCE("pop2_hw2"."i4_num_1", 0) AS DOUBLE) / COALESCE("pop2_hw2"."i4_den_0", 0)
       )
     END AS "ind.delivery_success_rate.value",
     CASE
-      WHEN COALESCE("pop1_hw2"."i5_den_6", 0) > 0
+      WHEN COALESCE("pop1_hw2"."i5_den_8", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop1_hw2"."i5_num_7", 0) AS DOUBLE) / COALESCE("pop1_hw2"."i5_den_6", 0)
+        CAST(COALESCE("pop1_hw2"."i5_num_9", 0) AS DOUBLE) / COALESCE("pop1_hw2"."i5_den_8", 0)
       )
     END AS "ind.logistics_complaint_rate.value",
     CASE
-      WHEN COALESCE("pop4_hw2"."i6_den_0", 0) > 0
+      WHEN COALESCE("pop3_hw2"."i6_den_0", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop4_hw2"."i6_num_1", 0) AS DOUBLE) / COALESCE("pop4_hw2"."i6_den_0", 0)
+        CAST(COALESCE("pop3_hw2"."i6_num_1", 0) AS DOUBLE) / COALESCE("pop3_hw2"."i6_den_0", 0)
       )
     END AS "ind.im_24h_response_rate.value",
     CASE
-      WHEN COALESCE("pop1_hw2"."i7_den_8", 0) > 0
+      WHEN COALESCE("pop1_hw2"."i7_den_10", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop1_hw2"."i7_num_9", 0) AS DOUBLE) / COALESCE("pop1_hw2"."i7_den_8", 0)
+        CAST(COALESCE("pop1_hw2"."i7_num_11", 0) AS DOUBLE) / COALESCE("pop1_hw2"."i7_den_10", 0)
       )
     END AS "ind.dispute_rate.value",
     CASE
-      WHEN COALESCE("pop5_hw2"."i8_n_1", 0) > 0
+      WHEN COALESCE("pop4_hw2"."i8_n_1", 0) > 0
       THEN R9(
-        CAST("pop5_hw2"."i8_sum_0" AS DOUBLE) / "pop5_hw2"."i8_n_1" / CAST(3600000000.0 AS DOUBLE)
+        CAST("pop4_hw2"."i8_sum_0" AS DOUBLE) / "pop4_hw2"."i8_n_1" / CAST(3600000000.0 AS DOUBLE)
       )
     END AS "ind.refund_review_hours.value",
     CASE
-      WHEN COALESCE("pop6_hw2"."i9_den_0", 0) > 0
+      WHEN COALESCE("pop5_hw2"."i9_den_0", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop6_hw2"."i9_num_1", 0) AS DOUBLE) / COALESCE("pop6_hw2"."i9_den_0", 0)
+        CAST(COALESCE("pop5_hw2"."i9_num_1", 0) AS DOUBLE) / COALESCE("pop5_hw2"."i9_den_0", 0)
       )
     END AS "ind.return_30d_rate.value",
     CASE
-      WHEN COALESCE("pop7_hw2"."i10_den_0", 0) > 0
+      WHEN COALESCE("pop6_hw2"."i10_den_0", 0) > 0
       THEN R9(
-        CAST(COALESCE("pop7_hw2"."i10_num_1", 0) AS DOUBLE) / COALESCE("pop7_hw2"."i10_den_0", 0)
+        CAST(COALESCE("pop6_hw2"."i10_num_1", 0) AS DOUBLE) / COALESCE("pop6_hw2"."i10_den_0", 0)
       )
     END AS "ind.intervention_rate.value",
     CASE
-      WHEN COALESCE("pop8_hw2"."i11_c_2", 0) > 0
+      WHEN COALESCE("pop7_hw2"."i11_c_2", 0) > 0
       THEN R9(
         CAST(100 * (
-          COALESCE("pop8_hw2"."i11_p_0", 0) - COALESCE("pop8_hw2"."i11_d_1", 0)
-        ) AS DOUBLE) / COALESCE("pop8_hw2"."i11_c_2", 0)
+          COALESCE("pop7_hw2"."i11_p_0", 0) - COALESCE("pop7_hw2"."i11_d_1", 0)
+        ) AS DOUBLE) / COALESCE("pop7_hw2"."i11_c_2", 0)
       )
     END AS "ind.after_sales_nps.value",
-    R9(COALESCE("pop1_hw2"."v12_sum_10", 0)) AS "val.gmv",
-    COALESCE("pop9_hw2"."d13_0", 0) AS "ded.cashback_card.count"
+    R9(COALESCE("pop1_hw2"."v12_sum_12", 0)) AS "val.gmv",
+    COALESCE("pop8_hw2"."d13_0", 0) AS "ded.cashback_card.count"
   FROM m_hw2 AS b
   LEFT JOIN pop1_hw2
     ON "pop1_hw2"."merchant_id" = "b"."merchant_id"
@@ -2737,769 +1965,412 @@ WITH m AS (
     ON "pop7_hw2"."merchant_id" = "b"."merchant_id"
   LEFT JOIN pop8_hw2
     ON "pop8_hw2"."merchant_id" = "b"."merchant_id"
-  LEFT JOIN pop9_hw2
-    ON "pop9_hw2"."merchant_id" = "b"."merchant_id"
 ), s2_hw2 AS (
   SELECT
     b.*,
     CASE
       WHEN "b"."ind.negative_review_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.012 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.negative_review_rate.value" <= CAST(0.06 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.negative_review_rate.value" <= CAST(0.012 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.negative_review_rate.value" <= CAST(0.06 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.negative_review_rate.value" - CAST(0.012 AS DOUBLE)
           ) / CAST(0.048 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.negative_review_rate.score",
     CASE
       WHEN "b"."ind.return_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.return_rate.value" <= CAST(0.038 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.return_rate.value" <= CAST(0.15 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.return_rate.value" <= CAST(0.038 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.return_rate.value" <= CAST(0.15 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.return_rate.value" - CAST(0.038 AS DOUBLE)
           ) / CAST(0.11199999999999999 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.return_rate.score",
     CASE
       WHEN "b"."ind.nad_complaint_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.009 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.05 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.009 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.nad_complaint_rate.value" <= CAST(0.05 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.nad_complaint_rate.value" - CAST(0.009 AS DOUBLE)
           ) / CAST(0.041 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.nad_complaint_rate.score",
     CASE
       WHEN "b"."ind.pickup_72h_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.8 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.98 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.8 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.pickup_72h_rate.value" <= CAST(0.98 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.pickup_72h_rate.value" - CAST(0.8 AS DOUBLE)
           ) / CAST(0.17999999999999994 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.pickup_72h_rate.score",
     CASE
       WHEN "b"."ind.delivery_success_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.9 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.985 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.9 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.delivery_success_rate.value" <= CAST(0.985 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.delivery_success_rate.value" - CAST(0.9 AS DOUBLE)
           ) / CAST(0.08499999999999996 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.delivery_success_rate.score",
     CASE
       WHEN "b"."ind.logistics_complaint_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.006 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.04 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.006 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.logistics_complaint_rate.value" <= CAST(0.04 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.logistics_complaint_rate.value" - CAST(0.006 AS DOUBLE)
           ) / CAST(0.034 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.logistics_complaint_rate.score",
     CASE
       WHEN "b"."ind.im_24h_response_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.7 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.95 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.7 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.im_24h_response_rate.value" <= CAST(0.95 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.im_24h_response_rate.value" - CAST(0.7 AS DOUBLE)
           ) / CAST(0.25 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.im_24h_response_rate.score",
     CASE
       WHEN "b"."ind.dispute_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.dispute_rate.value" <= CAST(0.015 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.dispute_rate.value" <= CAST(0.06 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.dispute_rate.value" <= CAST(0.015 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.dispute_rate.value" <= CAST(0.06 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.dispute_rate.value" - CAST(0.015 AS DOUBLE)
           ) / CAST(0.045 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.dispute_rate.score",
     CASE
       WHEN "b"."ind.refund_review_hours.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.refund_review_hours.value" <= CAST(48.0 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.refund_review_hours.value" <= CAST(168.0 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.refund_review_hours.value" <= CAST(48.0 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.refund_review_hours.value" <= CAST(168.0 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.refund_review_hours.value" - CAST(48.0 AS DOUBLE)
           ) / CAST(120.0 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.refund_review_hours.score",
     CASE
       WHEN "b"."ind.return_30d_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.return_30d_rate.value" <= CAST(0.03 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.return_30d_rate.value" <= CAST(0.12 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.return_30d_rate.value" <= CAST(0.03 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.return_30d_rate.value" <= CAST(0.12 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.return_30d_rate.value" - CAST(0.03 AS DOUBLE)
           ) / CAST(0.09 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.return_30d_rate.score",
     CASE
       WHEN "b"."ind.intervention_rate.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.intervention_rate.value" <= CAST(0.05 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE)
-          WHEN "b"."ind.intervention_rate.value" <= CAST(0.3 AS DOUBLE)
-          THEN CAST(5.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.intervention_rate.value" <= CAST(0.05 AS DOUBLE)
+        THEN CAST(5.0 AS DOUBLE)
+        WHEN "b"."ind.intervention_rate.value" <= CAST(0.3 AS DOUBLE)
+        THEN R9(
+          CAST(5.0 AS DOUBLE) + (
             "b"."ind.intervention_rate.value" - CAST(0.05 AS DOUBLE)
           ) / CAST(0.25 AS DOUBLE) * -CAST(4.0 AS DOUBLE)
-          ELSE CAST(1.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(1.0 AS DOUBLE)
+      END
     END AS "ind.intervention_rate.score",
     CASE
       WHEN "b"."ind.after_sales_nps.value" IS NULL
       THEN NULL
-      ELSE R9(
-        CASE
-          WHEN "b"."ind.after_sales_nps.value" <= CAST(0.0 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE)
-          WHEN "b"."ind.after_sales_nps.value" <= CAST(65.0 AS DOUBLE)
-          THEN CAST(1.0 AS DOUBLE) + (
+      ELSE CASE
+        WHEN "b"."ind.after_sales_nps.value" <= CAST(0.0 AS DOUBLE)
+        THEN CAST(1.0 AS DOUBLE)
+        WHEN "b"."ind.after_sales_nps.value" <= CAST(65.0 AS DOUBLE)
+        THEN R9(
+          CAST(1.0 AS DOUBLE) + (
             "b"."ind.after_sales_nps.value" - CAST(0.0 AS DOUBLE)
           ) / CAST(65.0 AS DOUBLE) * CAST(4.0 AS DOUBLE)
-          ELSE CAST(5.0 AS DOUBLE)
-        END
-      )
+        )
+        ELSE CAST(5.0 AS DOUBLE)
+      END
     END AS "ind.after_sales_nps.score"
   FROM s1_hw2 AS b
+), s3w_hw2 AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.return_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.product",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.logistics",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.dispute_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.service",
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.intervention_rate.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
+      THEN CAST(1.0 AS DOUBLE)
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.after_sales"
+  FROM s2_hw2 AS b
 ), s3_hw2 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.return_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.product" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.return_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.product"
           ) * "b"."ind.negative_review_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.return_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.product"
           ) * "b"."ind.return_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.negative_review_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.return_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.nad_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.product"
           ) * "b"."ind.nad_complaint_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.product",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.logistics" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
           ) * "b"."ind.pickup_72h_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
           ) * "b"."ind.delivery_success_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.pickup_72h_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.delivery_success_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.logistics_complaint_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.logistics"
           ) * "b"."ind.logistics_complaint_rate.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.logistics",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.service" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.service"
           ) * "b"."ind.im_24h_response_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.service"
           ) * "b"."ind.dispute_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.im_24h_response_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.dispute_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.refund_review_hours.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.service"
           ) * "b"."ind.refund_review_hours.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.service",
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-          THEN CAST(1.0 AS DOUBLE)
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.after_sales" > CAST(0.0 AS DOUBLE)
       THEN R9(
         CAST(0.0 AS DOUBLE) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.after_sales"
           ) * "b"."ind.return_30d_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.after_sales"
           ) * "b"."ind.intervention_rate.score",
           CAST(0.0 AS DOUBLE)
         ) + COALESCE(
           (
-            CAST(1.0 AS DOUBLE) / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."ind.return_30d_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.intervention_rate.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."ind.after_sales_nps.score" IS NULL
-                THEN CAST(1.0 AS DOUBLE)
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            CAST(1.0 AS DOUBLE) / "b"."wt.after_sales"
           ) * "b"."ind.after_sales_nps.score",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "dim.after_sales"
-  FROM s2_hw2 AS b
+  FROM s3w_hw2 AS b
+), s4v_hw2 AS (
+  SELECT
+    b.*,
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.25 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.45 AS DOUBLE)
+      ELSE CAST(0.4 AS DOUBLE)
+    END AS "w.product",
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.4 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.25 AS DOUBLE)
+      ELSE CAST(0.3 AS DOUBLE)
+    END AS "w.logistics",
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.15 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.2 AS DOUBLE)
+      ELSE CAST(0.2 AS DOUBLE)
+    END AS "w.service",
+    CASE
+      WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
+      THEN CAST(0.2 AS DOUBLE)
+      WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
+      THEN CAST(0.1 AS DOUBLE)
+      ELSE CAST(0.1 AS DOUBLE)
+    END AS "w.after_sales"
+  FROM s3_hw2 AS b
+), s4w_hw2 AS (
+  SELECT
+    b.*,
+    CAST(0.0 AS DOUBLE) + CASE
+      WHEN NOT "b"."dim.product" IS NULL
+      THEN "b"."w.product"
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.logistics" IS NULL
+      THEN "b"."w.logistics"
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.service" IS NULL
+      THEN "b"."w.service"
+      ELSE CAST(0.0 AS DOUBLE)
+    END + CASE
+      WHEN NOT "b"."dim.after_sales" IS NULL
+      THEN "b"."w.after_sales"
+      ELSE CAST(0.0 AS DOUBLE)
+    END AS "wt.total"
+  FROM s4v_hw2 AS b
 ), s4_hw2 AS (
   SELECT
     b.*,
     CASE
-      WHEN (
-        CAST(0.0 AS DOUBLE) + CASE
-          WHEN NOT "b"."dim.product" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.25 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.45 AS DOUBLE)
-            ELSE CAST(0.4 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.logistics" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.4 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.25 AS DOUBLE)
-            ELSE CAST(0.3 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.service" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.15 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.2 AS DOUBLE)
-            ELSE CAST(0.2 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END + CASE
-          WHEN NOT "b"."dim.after_sales" IS NULL
-          THEN CASE
-            WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-            THEN CAST(0.2 AS DOUBLE)
-            WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-            THEN CAST(0.1 AS DOUBLE)
-            ELSE CAST(0.1 AS DOUBLE)
-          END
-          ELSE CAST(0.0 AS DOUBLE)
-        END
-      ) > CAST(0.0 AS DOUBLE)
+      WHEN "b"."wt.total" > CAST(0.0 AS DOUBLE)
       THEN R9(
-        CAST(0.0 AS DOUBLE) + COALESCE(
+        CAST(0.0 AS DOUBLE) + COALESCE((
+          "b"."w.product" / "b"."wt.total"
+        ) * "b"."dim.product", CAST(0.0 AS DOUBLE)) + COALESCE(
           (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.25 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.45 AS DOUBLE)
-              ELSE CAST(0.4 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
-          ) * "b"."dim.product",
-          CAST(0.0 AS DOUBLE)
-        ) + COALESCE(
-          (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.4 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.25 AS DOUBLE)
-              ELSE CAST(0.3 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            "b"."w.logistics" / "b"."wt.total"
           ) * "b"."dim.logistics",
           CAST(0.0 AS DOUBLE)
-        ) + COALESCE(
+        ) + COALESCE((
+          "b"."w.service" / "b"."wt.total"
+        ) * "b"."dim.service", CAST(0.0 AS DOUBLE)) + COALESCE(
           (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.15 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.2 AS DOUBLE)
-              ELSE CAST(0.2 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
-          ) * "b"."dim.service",
-          CAST(0.0 AS DOUBLE)
-        ) + COALESCE(
-          (
-            CASE
-              WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-              THEN CAST(0.2 AS DOUBLE)
-              WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-              THEN CAST(0.1 AS DOUBLE)
-              ELSE CAST(0.1 AS DOUBLE)
-            END / (
-              CAST(0.0 AS DOUBLE) + CASE
-                WHEN NOT "b"."dim.product" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.45 AS DOUBLE)
-                  ELSE CAST(0.4 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.logistics" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.4 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.25 AS DOUBLE)
-                  ELSE CAST(0.3 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.service" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.15 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  ELSE CAST(0.2 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END + CASE
-                WHEN NOT "b"."dim.after_sales" IS NULL
-                THEN CASE
-                  WHEN COALESCE("b"."m.region" IN ('US', 'UK', 'EU'), FALSE)
-                  THEN CAST(0.2 AS DOUBLE)
-                  WHEN COALESCE("b"."m.region" IN ('SEA'), FALSE)
-                  THEN CAST(0.1 AS DOUBLE)
-                  ELSE CAST(0.1 AS DOUBLE)
-                END
-                ELSE CAST(0.0 AS DOUBLE)
-              END
-            )
+            "b"."w.after_sales" / "b"."wt.total"
           ) * "b"."dim.after_sales",
           CAST(0.0 AS DOUBLE)
         )
       )
     END AS "raw_score",
     R9(CAST(0.5 AS DOUBLE) * "b"."ded.cashback_card.count") AS "ded.cashback_card"
-  FROM s3_hw2 AS b
+  FROM s4w_hw2 AS b
 ), s5_hw2 AS (
   SELECT
     b.*,

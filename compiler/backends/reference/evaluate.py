@@ -3,12 +3,17 @@
 Input: an `ir.Program`, validated tables (pyarrow, as loaded by rubric.data) and an as-of
 date. Output: `Evaluation`, one result row per merchant plus an explanation trace of every
 number. Plain Python, merchant by merchant, phase by phase; written for clarity, not speed.
+`what_if` re-evaluates one merchant with some indicator values replaced, reusing a finished
+evaluation; `first_unmet` and `window_bounds` explain rules for engines that compute the
+numbers elsewhere.
 """
 
 from __future__ import annotations
 
 import bisect
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,8 +31,9 @@ from rubric.ir.from_ast import HOUR_MICROS
 from rubric.ir.printer import expr_text
 from rubric.ir.schema import ColumnType
 
-__all__ = ["Evaluation", "MerchantResult", "NoVersionInForce", "Prepared", "cume_dist", "evaluate", "prepare", "round9",
-           "shadow_version", "version_in_force"]
+__all__ = ["COMPARE", "DISPLAY_UNIT", "Evaluation", "MerchantResult", "NoVersionInForce", "Prepared", "cume_dist",
+           "evaluate", "first_unmet", "prepare", "round9", "shadow_version", "version_in_force", "what_if",
+           "window_bounds"]
 
 _NINE = Decimal("1e-9")
 
@@ -54,6 +60,8 @@ class _TableRows:
     rows: list[dict]
     by_merchant: dict[str, list[dict]]
     indexes: dict[str, dict[Any, list[dict]]] = field(default_factory=dict)
+    # column -> merchant -> (its rows' values of the column, sorted; the rows' positions)
+    by_time: dict[str, dict[str, tuple[list, list[int]]]] = field(default_factory=dict)
 
     def index(self, column: str) -> dict[Any, list[dict]]:
         if column not in self.indexes:
@@ -63,13 +71,40 @@ class _TableRows:
             self.indexes[column] = idx
         return self.indexes[column]
 
+    def between(self, merchant_id: str, column: str, low: int | None, high: int | None) -> list[dict]:
+        """The merchant's rows with `column` in [low, high] (None: unbounded), in their
+        original order; rows where it is missing are left out. A superset of any window."""
+        if column not in self.by_time:
+            index = {}
+            for mid, rows in self.by_merchant.items():
+                timed = sorted((r[column], i) for i, r in enumerate(rows) if r.get(column) is not None)
+                index[mid] = ([t for t, _ in timed], [i for _, i in timed])
+            self.by_time[column] = index
+        times, positions = self.by_time[column].get(merchant_id, ((), ()))
+        start = 0 if low is None else bisect.bisect_left(times, low)
+        end = len(times) if high is None else bisect.bisect_right(times, high)
+        rows = self.by_merchant[merchant_id] if end > start else ()
+        return [rows[i] for i in sorted(positions[start:end])]
+
 
 @dataclass
 class Prepared:
-    """Tables as Python rows (timestamps as UTC microseconds), grouped by merchant."""
+    """Tables as Python rows (timestamps as UTC microseconds), grouped by merchant.
+
+    It also keeps the assessments already computed on these rows (by rubric and as-of), so
+    evaluations at neighbouring dates share the past assessments their history rules need.
+    """
 
     tables: dict[str, _TableRows]
     merchants: list[dict]
+    assessments: dict[int, tuple[ir.Program, dict[date, "_Past"]]] = field(default_factory=dict, repr=False)
+
+    def past(self, rubric: ir.Program) -> dict[date, "_Past"]:
+        """The assessments of `rubric` on these rows, by as-of (filled as they are computed)."""
+        held = self.assessments.get(id(rubric))
+        if held is None or held[0] is not rubric:
+            held = self.assessments[id(rubric)] = (rubric, {})
+        return held[1]
 
 
 def _python_rows(table: pa.Table) -> list[dict]:
@@ -84,6 +119,8 @@ def _python_rows(table: pa.Table) -> list[dict]:
 
 
 def prepare(program: ir.Program, data: Mapping[str, pa.Table]) -> Prepared:
+    """The tables as Python rows, ready for `evaluate`; evaluate several as-of dates (and
+    what-ifs) on one `Prepared` so they share their work."""
     tables: dict[str, _TableRows] = {}
     for schema in program.data.tables:
         if schema.name not in data:
@@ -121,6 +158,7 @@ class _Context:
         self.schemas = {t.name: t for t in program.data.tables}
         self.envs: dict[str, dict] = {}
         self._percentiles: dict[int, dict[str, float | None]] = {}
+        self._compiled: dict[int, tuple[Any, Callable[[_Frame], Any]]] = {}
         self.group_sizes: dict[str, int] = {}
 
     # visibility and masking (domain.md §1)
@@ -142,9 +180,12 @@ class _Context:
             return masked
         return lambda row: row.get(column)
 
-    # compile an expression into a closure over a frame
+    # compile an expression into a closure over a frame (once per node and as-of)
     def compile(self, e) -> Callable[[_Frame], Any]:
-        return getattr(self, f"c_{e.kind}")(e)
+        held = self._compiled.get(id(e))
+        if held is None or held[0] is not e:
+            held = self._compiled[id(e)] = (e, getattr(self, f"c_{e.kind}")(e))
+        return held[1]
 
     def c_col(self, e: ir.Col):
         read = self.read(e.table, e.column)
@@ -357,12 +398,16 @@ class _Measures:
     def __init__(self, ctx: _Context):
         self.ctx = ctx
         self._pops: dict[str, Callable[[str], list[dict]]] = {}
+        self._by_node: dict[int, tuple[ir.Population, Callable[[str], list[dict]]]] = {}
 
     def population(self, pop: ir.Population) -> Callable[[str], list[dict]]:
-        key = pop.model_dump_json()
-        if key not in self._pops:
-            self._pops[key] = self._compile_population(pop)
-        return self._pops[key]
+        held = self._by_node.get(id(pop))
+        if held is None or held[0] is not pop:
+            key = pop.model_dump_json()          # equal populations share their rows
+            if key not in self._pops:
+                self._pops[key] = self._compile_population(pop)
+            held = self._by_node[id(pop)] = (pop, self._pops[key])
+        return held[1]
 
     def window_bounds(self, pop: ir.Population) -> tuple[int | None, int | None, bool]:
         """[low, high) bounds on the time column, high inclusive when `at least D before`."""
@@ -399,12 +444,17 @@ class _Measures:
             return filt is None or bool(filt(_Frame(row=row)))
 
         cache: dict[str, list[dict]] = {}
+        # rows outside the window on the raw time column are never kept: skip them by bisection
+        timed = (time_read is not None and (low is not None or high is not None)
+                 and rows.table.column(pop.time_column) is not None)
 
         def rows_of(merchant_id: str) -> list[dict]:
             if merchant_id not in cache:
-                source = rows.rows if pop.table == ctx.program.data.entity else rows.by_merchant.get(merchant_id, ())
-                cache[merchant_id] = [r for r in source if keep(r) and (pop.table != ctx.program.data.entity
-                                                                       or r["merchant_id"] == merchant_id)]
+                if timed:
+                    source = rows.between(merchant_id, pop.time_column, low, high)
+                else:
+                    source = rows.by_merchant.get(merchant_id, ())
+                cache[merchant_id] = [r for r in source if keep(r)]
             return cache[merchant_id]
         return rows_of
 
@@ -535,10 +585,46 @@ class MerchantResult:
 
 @dataclass
 class Evaluation:
+    """Every merchant's result at one as-of. `program` is the version in force; `rubric` the
+    program as given to `evaluate` (the whole versioned rubric) and `prepared` the rows it was
+    computed from, kept for `what_if`."""
+
     program: ir.Program
     as_of: date
     results: dict[str, MerchantResult]
     columns: list[str]
+    rubric: ir.Program | None = field(default=None, repr=False, compare=False)
+    prepared: Prepared | None = field(default=None, repr=False, compare=False)
+    _state: "_State | None" = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class _Past:
+    """A past assessment, as much of it as history rules read: every merchant's score and
+    which consequence conditions held."""
+
+    as_of: date
+    scores: dict[str, Any]
+    holds: dict[str, dict[str, bool]]
+
+    @classmethod
+    def of(cls, evaluation: Evaluation) -> "_Past":
+        results = evaluation.results
+        return cls(evaluation.as_of, {m: r.row.get("score") for m, r in results.items()},
+                   {m: r.holds for m, r in results.items()})
+
+
+@dataclass
+class _State:
+    """What `what_if` reuses of a finished evaluation: every merchant's values and the ranks."""
+
+    envs: dict[str, dict]
+    ranks: dict[str, dict[str, tuple[float, int]]]
+
+
+# Entries of a merchant's values that may depend on other merchants' scores (bands, percentiles):
+# a what-if drops them for merchants it does not recompute; they are recomputed when read.
+_LATE = frozenset({"value", "output", "status", "tier", "consequence", "__holds__", "charge", "band", "gate"})
 
 
 _DISPLAY_UNIT = {"share": "share", "duration": "hours", "nps": "nps", "count": "count", "money": "money",
@@ -560,9 +646,17 @@ def cume_dist(members: list[tuple[str, float]], higher_is_better: bool) -> dict[
 
 
 class _Evaluator:
+    """One evaluation. `overrides` ({merchant: {indicator: value}}) replace measured values;
+    `measured` is an evaluation whose indicator values are reused for every other merchant;
+    `only` limits outputs and results to those merchants (others' values stay lazy)."""
+
     def __init__(self, program: ir.Program, prepared: Prepared, as_of: date, depth: int = 0,
                  cache: dict | None = None, progress: Callable[[str, int, int], None] | None = None,
-                 root: ir.Program | None = None):
+                 root: ir.Program | None = None, overrides: Mapping[str, Mapping[str, Any]] | None = None,
+                 measured: Evaluation | None = None, only: frozenset[str] | None = None):
+        self.overrides = overrides or {}
+        self.measured = measured
+        self.only = only
         self.progress = progress
         self.program = program
         self.root = root or program            # the versioned rubric, for past assessments
@@ -577,34 +671,74 @@ class _Evaluator:
         self._named = {("value", v.name): v for v in program.values}
         self._named.update({("output", o.name): o for o in program.outputs})
 
+    def _start(self, merchant: dict, env: dict | None = None) -> None:
+        mid = merchant["merchant_id"]
+        self.ctx.envs[mid] = env if env is not None else {
+            "__merchant__": merchant, "__open__": self.ctx.visible(self.program.data.entity, merchant)}
+        attributes = {k: merchant[k] for k in ("region", "category") if merchant.get(k) is not None}
+        self.traces[mid] = Step(kind="merchant", name=mid, details={
+            "as_of": self.as_of.isoformat(), "zone": self.program.zone, "attributes": attributes})
+
     def run(self) -> Evaluation:
-        ctx = self.ctx
-        entity = self.program.data.entity
+        if self.measured is not None and self.measured._state is not None:
+            return self._run_what_if(self.measured._state)
         for merchant in self.prepared.merchants:
-            env = {"__merchant__": merchant, "__open__": ctx.visible(entity, merchant)}
-            ctx.envs[merchant["merchant_id"]] = env
-            attributes = {k: merchant[k] for k in ("region", "category") if merchant.get(k) is not None}
-            self.traces[merchant["merchant_id"]] = Step(
-                kind="merchant", name=merchant["merchant_id"],
-                details={"as_of": self.as_of.isoformat(), "zone": self.program.zone, "attributes": attributes})
+            self._start(merchant)
         self._each(self.phase_indicator_values)
         self.rank_indicators()                 # ranks need every merchant's value
         self._each(self.phase_indicator_scores)
         self._each(self.phase_total)
         if self.program.bands is not None:
             self.apply_bands()                 # bands need every merchant's score
-        for phase in (self.phase_status, self.phase_tier, self.phase_consequences, self.phase_outputs):
+        for phase in (self.phase_status, self.phase_tier, self.phase_consequences):
             self._each(phase)
+        self._each(self.phase_outputs, self.only)
+        return self._evaluation(_State(self.ctx.envs, self.ranks) if self.depth == 0 else None)
+
+    def _evaluation(self, state: _State | None) -> Evaluation:
         results = {mid: MerchantResult(mid, self.output_row(mid, env, self.traces[mid]), self.traces[mid],
                                        {c.name: bool(env.get(("__holds__", c.name))) for c in self.program.consequences})
-                   for mid, env in ctx.envs.items()}
-        return Evaluation(self.program, self.as_of, results, self.columns())
+                   for mid, env in self.ctx.envs.items() if self.only is None or mid in self.only}
+        return Evaluation(self.program, self.as_of, results, self.columns(), self.root, self.prepared, state)
 
-    def _each(self, phase) -> None:
+    def _run_what_if(self, base: _State) -> Evaluation:
+        """Recompute only what the overrides can change: the overridden merchants' values, the
+        ranks of the indicators whose values changed, the scores of merchants whose ranks
+        moved, then bands for everyone and the rest for `only`. Other merchants keep the
+        measured evaluation's values; what may depend on other merchants is dropped from
+        them and recomputed when read."""
+        banded = self.program.bands is not None
+        for merchant in self.prepared.merchants:
+            mid = merchant["merchant_id"]
+            if mid in self.overrides:
+                self._start(merchant)
+                continue
+            env = {k: v for k, v in base.envs[mid].items() if not (isinstance(k, tuple) and k[0] in _LATE)}
+            if banded and ("score", "before_bands") in env:
+                env[("score", "score")] = env[("score", "before_bands")]
+            self._start(merchant, env)
+        self._each(self.phase_indicator_values, frozenset(self.overrides))
+        changed = {ind.name for ind in self.program.indicators if ind.rank is not None and any(
+            self.ctx.envs[mid].get(("indicator_value", ind.name)) != base.envs[mid].get(("indicator_value", ind.name))
+            for mid in self.overrides)}
+        self.rank_indicators(changed, base.ranks)
+        moved = {mid for name in changed for mid, rank in self.ranks[name].items() if base.ranks[name].get(mid) != rank}
+        again = frozenset(moved | set(self.overrides))
+        for mid in again - set(self.overrides):         # their scores are recomputed from the measured values
+            self._measured_values(mid, self.ctx.envs[mid], self.traces[mid])
+        self._each(self.phase_indicator_scores, again)
+        self._each(self.phase_total, again)
+        if banded:
+            self.apply_bands()
+        for phase in (self.phase_status, self.phase_tier, self.phase_consequences, self.phase_outputs):
+            self._each(phase, self.only)
+        return self._evaluation(None)
+
+    def _each(self, phase, only: frozenset[str] | None = None) -> None:
         envs = self.ctx.envs
         total = len(envs)
         for done, (merchant_id, env) in enumerate(envs.items(), 1):
-            if env["__open__"]:
+            if env["__open__"] and (only is None or merchant_id in only):
                 phase(merchant_id, env, self.traces[merchant_id])
             if self.progress is not None and (done % 500 == 0 or done == total):
                 self.progress(phase.__name__.removeprefix("phase_"), done, total)
@@ -627,18 +761,34 @@ class _Evaluator:
 
     # --- indicators -------------------------------------------------------------------------
     def phase_indicator_values(self, mid: str, env: dict, trace: Step) -> None:
+        replaced = self.overrides.get(mid, {})
+        if self.measured is not None and not replaced and mid in self.measured.results:
+            return self._measured_values(mid, env, trace)
         for ind in self.program.indicators:
             value, details = self.measures.evaluate(ind.measure, mid, env)
+            if ind.name in replaced:            # in order: a later indicator reading this one sees the new value
+                details["measured"] = value
+                value = replaced[ind.name]
             env[("indicator_value", ind.name)] = value
             details["definition"] = ind.measure.text
             trace.children.append(Step("indicator", ind.name, ind.title, value, _DISPLAY_UNIT.get(ind.type, ""),
                                        details, provenance=(ind.curve or ind.rank or ind).provenance))
 
-    def rank_indicators(self) -> None:
-        """Percentile ranks of ranked indicators: needs every merchant's value first."""
-        self.ranks: dict[str, dict[str, tuple[float, int]]] = {}
+    def _measured_values(self, mid: str, env: dict, trace: Step) -> None:
+        row = self.measured.results[mid].row if mid in self.measured.results else {}
         for ind in self.program.indicators:
-            if ind.rank is None:
+            key = ("indicator_value", ind.name)
+            value = env[key] if key in env else row.get(f"ind.{ind.name}.value")
+            env[key] = value
+            trace.children.append(Step("indicator", ind.name, ind.title, value, _DISPLAY_UNIT.get(ind.type, ""),
+                                       {"definition": ind.measure.text, "reused": True}))
+
+    def rank_indicators(self, only: set[str] | None = None, known: dict | None = None) -> None:
+        """Percentile ranks of ranked indicators: needs every merchant's value first. With
+        `only`, the other indicators' ranks are taken from `known`."""
+        self.ranks: dict[str, dict[str, tuple[float, int]]] = dict(known or {})
+        for ind in self.program.indicators:
+            if ind.rank is None or (only is not None and ind.name not in only):
                 continue
             groups: dict[tuple, list[tuple[str, float]]] = defaultdict(list)
             for mid, env in self.ctx.envs.items():
@@ -787,6 +937,7 @@ class _Evaluator:
 
     def _record_band(self, mid: str, info: dict, raw: float, score: float, band: ir.Band) -> None:
         env = self.ctx.envs[mid]
+        env[("score", "before_bands")] = raw
         env[("score", "score")] = score
         env[("band", "band")] = info["band"]
         env[("band", "percentile")] = info["percentile"]
@@ -803,36 +954,15 @@ class _Evaluator:
             hit = rule.when is None or bool(self.ctx.compile(rule.when)(_Frame(env=env)))
             entry = {"name": rule.name, "condition": rule.text, "matched": hit}
             if not hit and rule.parts:
-                entry["failed"] = self._first_failed(rule, env)
+                entry["failed"] = _first_failed(self.ctx, rule, env)
             tried.append(entry)
             if hit:
                 return rule, tried
         return None, tried
 
     def _first_failed(self, rule: ir.Rule, env: dict) -> dict | None:
-        """The first condition of a row that does not hold, with the merchant's value; for a
-        named condition, also the comparison inside it that failed."""
-        for text, part in zip(rule.parts, rule.when.operands):
-            if bool(self.ctx.compile(part)(_Frame(env=env))):
-                continue
-            inner = self._failing_comparison(part, env)
-            found = {"condition": text, "value": None, "unit": ""}
-            if inner is not None:
-                found.update(value=self.ctx.compile(inner.left)(_Frame(env=env)),
-                             unit=_DISPLAY_UNIT.get(getattr(inner.left, "type", ""), ""))
-                if inner is not part:
-                    found["because"] = expr_text(inner)
-            return found
-        return None
-
-    def _failing_comparison(self, part, env: dict):
-        if part.kind == "compare":
-            return part
-        if part.kind == "bool_op" and part.op == "and":
-            for operand in part.operands:
-                if not bool(self.ctx.compile(operand)(_Frame(env=env))):
-                    return self._failing_comparison(operand, env)
-        return None
+        # kept for rubric.backends.sql.explain until it calls first_unmet
+        return _first_failed(self.ctx, rule, env)
 
     def phase_status(self, mid: str, env: dict, trace: Step) -> None:
         if env.get(("score", "score")) is None:
@@ -856,10 +986,10 @@ class _Evaluator:
                                    rule.name if rule else None, "label", details,
                                    provenance=rule.provenance if rule else None))
 
-    def _past(self, cadence: str, steps: int) -> "Evaluation":
+    def _past(self, cadence: str, steps: int) -> _Past:
         day = past_as_of(self.as_of, cadence, steps)
         if day not in self.cache:
-            self.cache[day] = _run(self.root, self.prepared, day, self.depth + 1, self.cache)
+            self.cache[day] = _Past.of(_run(self.root, self.prepared, day, self.depth + 1))
         return self.cache[day]
 
     def phase_consequences(self, mid: str, env: dict, trace: Step) -> None:
@@ -870,10 +1000,8 @@ class _Evaluator:
             if cons.history_cadence and cons.history_count > 1 and self.depth == 0:
                 for k in range(1, cons.history_count):
                     past = self._past(cons.history_cadence, k)
-                    result = past.results.get(mid)
-                    held = bool(result and result.holds.get(cons.name))
-                    runs.append({"as_of": past.as_of.isoformat(), "score": result.row.get("score") if result else None,
-                                 "holds": held})
+                    held = bool(past.holds.get(mid, {}).get(cons.name))
+                    runs.append({"as_of": past.as_of.isoformat(), "score": past.scores.get(mid), "holds": held})
                     fired = fired and held
             env[("consequence", cons.name)] = fired
             env[("__holds__", cons.name)] = now
@@ -934,6 +1062,82 @@ class _Evaluator:
         return row
 
 
+def _first_failed(ctx: _Context, rule: ir.Rule, env: dict) -> dict | None:
+    """The first condition of a row that does not hold, with the merchant's value; for a
+    named condition, also the comparison inside it that failed."""
+    for text, part in zip(rule.parts, rule.when.operands):
+        if bool(ctx.compile(part)(_Frame(env=env))):
+            continue
+        inner = _failing_comparison(ctx, part, env)
+        found = {"condition": text, "value": None, "unit": ""}
+        if inner is not None:
+            found.update(value=ctx.compile(inner.left)(_Frame(env=env)),
+                         unit=_DISPLAY_UNIT.get(getattr(inner.left, "type", ""), ""))
+            if inner is not part:
+                found["because"] = expr_text(inner)
+        return found
+    return None
+
+
+def _failing_comparison(ctx: _Context, part, env: dict):
+    if part.kind == "compare":
+        return part
+    if part.kind == "bool_op" and part.op == "and":
+        for operand in part.operands:
+            if not bool(ctx.compile(operand)(_Frame(env=env))):
+                return _failing_comparison(ctx, operand, env)
+    return None
+
+
+# --- helpers for engines that compute the numbers elsewhere ----------------------------------
+
+def _values_context(program: ir.Program, as_of: date) -> _Context:
+    ctx = _Context(program, Prepared(tables={}, merchants=[]), as_of)
+    ctx.compute_named = lambda env, target, name: env.get((target, name))   # named values are given
+    return ctx
+
+
+def first_unmet(program: ir.Program, as_of: date, rule: ir.Rule, values: Mapping) -> dict | None:
+    """The first condition of a status, tier or consequence row that a merchant does not meet,
+    as the evaluator explains it: `{"condition", "value", "unit"}` plus `"because"` (the
+    comparison that failed inside a named condition); None when every condition holds or the
+    row has no listed conditions.
+
+    `values` holds the merchant's numbers keyed as the evaluator keys them: `"__merchant__"`
+    (the merchant's row), `("indicator_value" | "indicator_score" | "dimension" | "value" |
+    "output" | "consequence", name)`, `("score", "score")`, `("raw", "raw")`,
+    `("tier", "tier")`, `("status", "status")`. Nothing is computed from data.
+
+    >>> from rubric.driver import compile_file, shipped_rules_dir
+    >>> p = compile_file(shipped_rules_dir() / "aicaigou_store_score.rubric")
+    >>> four_stars = next(r for r in p.tiers if r.name == "4")
+    >>> values = {("output", "store_rank"): 0.8, ("dimension", "product_quality"): 5.0, ("dimension", "credit"): 1.0}
+    >>> first_unmet(p, date(2024, 6, 3), four_stars, values)
+    {'condition': 'product_quality >= 5.8', 'value': 5.0, 'unit': 'score'}
+    """
+    return _first_failed(_values_context(program, as_of), rule, dict(values)) if rule.parts else None
+
+
+def window_bounds(program: ir.Program, population: ir.Population, as_of: date) -> tuple[int | None, int | None, bool]:
+    """The bounds of a population's time column at `as_of`: (low, high, high_inclusive) in UTC
+    microseconds, low inclusive, None where unbounded.
+
+    >>> from rubric.driver import compile_file, shipped_rules_dir
+    >>> p = compile_file(shipped_rules_dir() / "douyin_cs_satisfaction.rubric")
+    >>> low, high, _ = window_bounds(p, p.indicators[0].measure.population, date(2024, 6, 3))
+    >>> (high - low) // 86_400_000_000 > 0
+    True
+    """
+    return _Measures(_values_context(program, as_of)).window_bounds(population)
+
+
+COMPARE: Mapping[str, Callable[[Any, Any], bool]] = _COMPARE
+"""The comparison operators of the IR (`<`, `<=`, `>`, `>=`, `=`, `!=`), both sides present."""
+
+DISPLAY_UNIT: Mapping[str, str] = _DISPLAY_UNIT
+"""The display unit of each value type (`share`, `hours`, `nps`, `count`, ...), as traces carry it."""
+
+
 # --- versions ------------------------------------------------------------------------------
 
 class NoVersionInForce(ValueError):
@@ -958,14 +1162,19 @@ def shadow_version(program: ir.Program, day: date) -> ir.Version | None:
 
 
 def _run(program: ir.Program, prepared: Prepared, as_of: date, depth: int = 0, cache: dict | None = None,
-         progress=None) -> Evaluation:
+         progress=None, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Evaluation:
     if not program.versions:
-        return _Evaluator(program, prepared, as_of, depth, cache, progress).run()
+        return _Evaluator(program, prepared, as_of, depth, cache, progress, overrides=overrides).run()
     version = version_in_force(program, as_of)
-    evaluation = _Evaluator(version.program, prepared, as_of, depth, cache, progress, root=program).run()
-    evaluation.columns += ["version", "shadow_score", "shadow_gate"]
-    shadow = shadow_version(program, as_of)
-    shadow_eval = _Evaluator(shadow.program, prepared, as_of, depth + 1, {}, None).run() if shadow else None
+    evaluation = _Evaluator(version.program, prepared, as_of, depth, cache, progress, root=program,
+                            overrides=overrides).run()
+    evaluation.columns += _VERSION_COLUMNS
+    shadow = shadow_version(program, as_of) if depth == 0 else None     # history reads only the version in force
+    shadow_eval = None
+    if shadow is not None:
+        own = {i.name for i in shadow.program.indicators}
+        shadow_eval = _Evaluator(shadow.program, prepared, as_of, depth + 1, {}, None, overrides={
+            mid: {k: v for k, v in values.items() if k in own} for mid, values in (overrides or {}).items()}).run()
     for mid, result in evaluation.results.items():
         twin = shadow_eval.results.get(mid) if shadow_eval else None
         result.row.update(version=version.name, shadow_score=twin.row.get("score") if twin else None,
@@ -979,9 +1188,97 @@ def _run(program: ir.Program, prepared: Prepared, as_of: date, depth: int = 0, c
     return evaluation
 
 
+_VERSION_COLUMNS = ["version", "shadow_score", "shadow_gate"]
+
+
+def _check_overrides(program: ir.Program, prepared: Prepared, as_of: date,
+                     overrides: Mapping[str, Mapping[str, Any]]) -> None:
+    current = version_in_force(program, as_of).program if program.versions else program
+    names = {i.name for i in current.indicators}
+    known = {m["merchant_id"] for m in prepared.merchants}
+    for mid, values in overrides.items():
+        if mid not in known:
+            raise KeyError(f"no merchant {mid!r} in the data")
+        unknown = sorted(set(values) - names)
+        if unknown:
+            raise ValueError(f"{current.name} has no indicator {', '.join(map(repr, unknown))}; "
+                             f"its indicators are {', '.join(sorted(names))}")
+
+
 def evaluate(program: ir.Program, data: Mapping[str, pa.Table] | Prepared, as_of: date,
-             progress: Callable[[str, int, int], None] | None = None) -> Evaluation:
+             progress: Callable[[str, int, int], None] | None = None, *,
+             overrides: Mapping[str, Mapping[str, Any]] | None = None) -> Evaluation:
     """Score every merchant at `as_of` (a local date in the rubric's zone); a versioned rubric
-    uses the version in force and adds the shadow version's score during its shadow period."""
-    prepared = data if isinstance(data, Prepared) else prepare(program, data)
-    return _run(program, prepared, as_of, progress=progress)
+    uses the version in force and adds the shadow version's score during its shadow period.
+
+    `overrides` ({merchant_id: {indicator: value}}) evaluates a what-if: those indicator values
+    replace the measured ones, and everything computed from them follows (peer ranks, scores,
+    bands, tiers, consequences); past assessments stay as measured. Evaluations on the same
+    `Prepared` rows share the past assessments their history rules need.
+
+    >>> import tempfile, datetime
+    >>> from rubric.driver import compile_file, load_data, shipped_rules_dir
+    >>> from rubric.sample.generate import generate_sample
+    >>> folder = tempfile.mkdtemp(); _ = generate_sample(folder, merchants=40, seed=3)
+    >>> p = compile_file(shipped_rules_dir() / "douyin_cs_satisfaction.rubric")
+    >>> data = prepare(p, load_data(p, folder))
+    >>> ev = evaluate(p, data, datetime.date(2024, 6, 3), overrides={"m0005": {"satisfaction_rate": 0.95}})
+    >>> ev.results["m0005"].row["ind.satisfaction_rate.value"], ev.results["m0005"].row["score"]
+    (0.95, 95.0)
+    """
+    with _collector_paused():
+        prepared = data if isinstance(data, Prepared) else prepare(program, data)
+        if overrides:
+            _check_overrides(program, prepared, as_of, overrides)
+            return _run(program, prepared, as_of, progress=progress, cache=prepared.past(program), overrides=overrides)
+        past = prepared.past(program)
+        evaluation = _run(program, prepared, as_of, progress=progress, cache=past)
+        if as_of not in past:                 # a later evaluation's history reads its holds and scores
+            past[as_of] = _Past.of(evaluation)
+        return evaluation
+
+
+@contextmanager
+def _collector_paused():
+    """The evaluator allocates its traces in bulk, and the cyclic collector would re-traverse
+    every prepared row many times over (about half the run time); nothing the evaluator
+    allocates needs collecting before it returns."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def what_if(evaluation: Evaluation, merchant_id: str, values: Mapping[str, Any]) -> MerchantResult:
+    """The result of `merchant_id` had its indicators measured `values` ({indicator: value}) at
+    the evaluation's as-of: the same as `evaluate(..., overrides={merchant_id: values})`, but
+    every other merchant's indicator values are taken from `evaluation` instead of measured
+    again, and only this merchant's outputs are computed. Peer ranks, bands and percentiles
+    use the new values. For a versioned rubric the version in force is re-evaluated and the
+    shadow columns are left empty.
+
+    >>> import tempfile, datetime
+    >>> from rubric.driver import compile_file, load_data, shipped_rules_dir
+    >>> from rubric.sample.generate import generate_sample
+    >>> folder = tempfile.mkdtemp(); _ = generate_sample(folder, merchants=40, seed=3)
+    >>> p = compile_file(shipped_rules_dir() / "douyin_cs_satisfaction.rubric")
+    >>> ev = evaluate(p, prepare(p, load_data(p, folder)), datetime.date(2024, 6, 3))
+    >>> what_if(ev, "m0005", {"satisfaction_rate": 0.95}).row["score"]
+    95.0
+    """
+    if evaluation.prepared is None:
+        raise ValueError("what_if needs an evaluation made by evaluate() (it keeps the rows it was computed from)")
+    root = evaluation.rubric or evaluation.program
+    prepared = evaluation.prepared
+    _check_overrides(root, prepared, evaluation.as_of, {merchant_id: values})
+    with _collector_paused():
+        run = _Evaluator(evaluation.program, prepared, evaluation.as_of, 0, prepared.past(root), root=root,
+                         overrides={merchant_id: values}, measured=evaluation, only=frozenset([merchant_id])).run()
+    result = run.results[merchant_id]
+    if root.versions:
+        result.row.update(dict.fromkeys(_VERSION_COLUMNS), version=evaluation.results[merchant_id].row.get("version"))
+        result.trace.details["version"] = result.row["version"]
+    return result

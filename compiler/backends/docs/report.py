@@ -4,13 +4,13 @@ Stage: docs backend. Input: the `ir.Program`, the merchant's `Evaluation`s (olde
 latest last) from the reference evaluator, and the data the latest one was computed from.
 Output: one HTML (or Markdown, by the file suffix) page.
 
-Points to gain are computed by re-evaluating the rubric, not estimated: `what_if` runs the
-reference evaluator again at the same as-of with one indicator value of one merchant
-replaced (at its excellence threshold, else the best point of its curve, else - for a ranked
-indicator - the best value among its peers). Every other merchant keeps the values of the
-latest evaluation, and everything after the indicator values (ranks, dimension
-renormalisation, regional weights, totals, deductions, clamps, bands and gates, statuses,
-tiers, consequences with their history) is recomputed by the evaluator itself.
+Points to gain are computed by re-evaluating the rubric, not estimated: for each indicator
+not at its best, `rubric.backends.reference.evaluate.what_if` re-evaluates the rubric at the
+same as-of with that indicator of the merchant at its excellence threshold (else the best point
+of its curve, else - for a ranked indicator - the best value among its peers). Every other
+merchant keeps its measured values; peer ranks, dimension renormalisation, regional weights,
+totals, deductions, clamps, bands and gates, statuses, tiers and consequences with their
+history are recomputed by the evaluator itself.
 """
 
 from __future__ import annotations
@@ -25,54 +25,19 @@ from rubric.backends.docs.charts import history_chart
 from rubric.backends.docs.render import html_env, md_env, tidy_md
 from rubric.backends.docs.sentences import OP_SYMBOL, Speaker, format_number
 from rubric.backends.docs.words import UI
-from rubric.backends.reference.evaluate import Evaluation, Prepared, _Evaluator, cume_dist, curve_score, prepare
+from rubric.backends.reference.evaluate import (
+    COMPARE, DISPLAY_UNIT, Evaluation, Prepared, cume_dist, curve_score, evaluate, what_if,
+)
 from rubric.backends.reference.explain import fmt_value
 from rubric.backends.reference.trace import Step
 from rubric.ir import nodes as ir
 
-__all__ = ["Gain", "build_report", "peer_percentiles", "points_to_gain", "render_report", "what_if"]
+__all__ = ["Gain", "build_report", "peer_percentiles", "points_to_gain", "render_report"]
 
-_UNIT = {"share": "share", "duration": "hours", "nps": "nps", "count": "count", "int": "count", "money": "money",
-         "number": "number", "score": "score", "bool": "bool"}
-
-
-# --- re-evaluation with one value replaced --------------------------------------------------------
-
-class _WhatIf(_Evaluator):
-    """The reference evaluator with the indicator values taken from a finished evaluation, one
-    of them replaced; every later phase is the evaluator's own."""
-
-    def __init__(self, baseline: Evaluation, prepared: Prepared, root: ir.Program, overrides: dict, cache: dict):
-        super().__init__(baseline.program, prepared, baseline.as_of, 0, cache, None, root=root)
-        self.baseline = baseline
-        self.overrides = overrides
-
-    def phase_indicator_values(self, mid: str, env: dict, trace: Step) -> None:
-        row = self.baseline.results[mid].row
-        for ind in self.program.indicators:
-            value = self.overrides.get((mid, ind.name), row.get(f"ind.{ind.name}.value"))
-            env[("indicator_value", ind.name)] = value
-            trace.children.append(Step("indicator", ind.name, ind.title, value, _UNIT.get(ind.type, ""), {}))
+_UNIT = DISPLAY_UNIT
 
 
-def what_if(root: ir.Program, baseline: Evaluation, prepared: Prepared, merchant_id: str, indicator: str, value,
-            cache: dict | None = None) -> dict[str, Any]:
-    """The merchant's output row when `indicator` had `value` at the baseline's as-of.
-
-    >>> import tempfile
-    >>> from rubric.driver import compile_file, load_data, shipped_rules_dir
-    >>> from rubric.sample.generate import generate_sample
-    >>> from rubric.backends.reference.evaluate import evaluate
-    >>> folder = tempfile.mkdtemp(); _ = generate_sample(folder, merchants=40, seed=3)
-    >>> p = compile_file(shipped_rules_dir() / "douyin_cs_satisfaction.rubric")
-    >>> data = prepare(p, load_data(p, folder)); base = evaluate(p, data, __import__("datetime").date(2024, 6, 3))
-    >>> mid = next(m for m, r in base.results.items() if r.row["score"] is not None)
-    >>> what_if(p, base, data, mid, "satisfaction_rate", 0.95)["score"]
-    95.0
-    """
-    run = _WhatIf(baseline, prepared, root, {(merchant_id, indicator): value}, cache if cache is not None else {})
-    return run.run().results[merchant_id].row
-
+# --- points to gain -----------------------------------------------------------------------------
 
 @dataclass
 class Gain:
@@ -90,10 +55,9 @@ class Gain:
 
 
 def _meets(value, op: str | None, threshold) -> bool:
-    if value is None or op is None or threshold is None:
+    if value is None or op is None or threshold is None or op == "!=":
         return False
-    return {"<": value < threshold, "<=": value <= threshold, ">": value > threshold, ">=": value >= threshold,
-            "=": value == threshold}.get(op, False)
+    return COMPARE[op](value, threshold)
 
 
 def _peer_values(evaluation: Evaluation, ind: ir.Indicator, merchant_id: str, merchants: dict[str, dict]) -> list:
@@ -134,48 +98,48 @@ def _targets(ind: ir.Indicator, value, evaluation: Evaluation, merchant_id: str,
     return []
 
 
-def points_to_gain(root: ir.Program, evaluation: Evaluation, prepared: Prepared, merchant_id: str,
-                   history: list[Evaluation] = ()) -> list[Gain]:
+def points_to_gain(evaluation: Evaluation, merchant_id: str) -> list[Gain]:
     """For each indicator of the merchant that is not at its best: the score gained when it
-    is, by re-evaluation; positive gains only, largest first. `history` (earlier evaluations
-    of the same data) spares recomputing past assessments for consequences with a history."""
+    is, by re-evaluation (`what_if`); positive gains only, largest first. `evaluation` comes
+    from `evaluate` (it keeps the rows it was computed from)."""
     result = evaluation.results[merchant_id]
     base = result.row.get("score")
     if base is None or result.row.get("status") == "not_open":
         return []
-    cache: dict = {e.as_of: e for e in history if e is not evaluation}
-    merchants = {m["merchant_id"]: m for m in prepared.merchants}
-    banded = evaluation.program.bands is not None
-    gains = []
-    for ind in evaluation.program.indicators:
-        value = result.row.get(f"ind.{ind.name}.value")
-        current = result.row.get(f"ind.{ind.name}.score")
-        best: Gain | None = None
-        for target, lowest in _targets(ind, value, evaluation, merchant_id, merchants):
-            if target == value or (lowest and best is not None):
-                continue
-            if ind.curve is not None and ind.rank is None:
-                at = curve_score(ind.curve, 1.0 if target is True else 0.0 if target is False else target)[0]
-                if at == current or (lowest and at > current) or (not lowest and at < current):
-                    continue
-            row = what_if(root, evaluation, prepared, merchant_id, ind.name, target, cache)
-            new = row.get("score")
-            if new is None:
-                continue
-            gain = round(new - base, 9)
-            raw_gain = 0.0
-            if banded and row.get("raw_score") is not None and result.row.get("raw_score") is not None:
-                raw_gain = round(row["raw_score"] - result.row["raw_score"], 9)
-            if gain > 0 or (gain == 0 and raw_gain > 0):
-                best = Gain(ind.name, ind.title.en or ind.name, value, target, _UNIT.get(ind.type, ""), gain, new,
-                            row.get("tier"), raw_gain)
-                break
-            if not lowest and gain == 0 and raw_gain == 0:
-                break                 # the score does not move with this indicator: no need to try lower
-        if best is not None:
-            gains.append(best)
+    merchants = {m["merchant_id"]: m for m in evaluation.prepared.merchants}
+    gains = [g for ind in evaluation.program.indicators
+             if (g := _gain(evaluation, ind, merchant_id, merchants)) is not None]
     gains.sort(key=lambda g: (-g.gain, -g.raw_gain, g.indicator))
     return gains
+
+
+def _gain(evaluation: Evaluation, ind: ir.Indicator, merchant_id: str, merchants: dict[str, dict]) -> Gain | None:
+    """The first target of `_targets` that raises the score (or, with bands, the score before
+    banding), re-evaluated."""
+    row = evaluation.results[merchant_id].row
+    value, current = row.get(f"ind.{ind.name}.value"), row.get(f"ind.{ind.name}.score")
+    banded = evaluation.program.bands is not None
+    for target, lowest in _targets(ind, value, evaluation, merchant_id, merchants):
+        if target == value:
+            continue
+        if ind.curve is not None and ind.rank is None:
+            at = curve_score(ind.curve, 1.0 if target is True else 0.0 if target is False else target)[0]
+            if at == current or (lowest and at > current) or (not lowest and at < current):
+                continue
+        new_row = what_if(evaluation, merchant_id, {ind.name: target}).row
+        new = new_row.get("score")
+        if new is None:
+            continue
+        gain = round(new - row["score"], 9)
+        raw_gain = 0.0
+        if banded and new_row.get("raw_score") is not None and row.get("raw_score") is not None:
+            raw_gain = round(new_row["raw_score"] - row["raw_score"], 9)
+        if gain > 0 or (gain == 0 and raw_gain > 0):
+            return Gain(ind.name, ind.title.en or ind.name, value, target, _UNIT.get(ind.type, ""), gain, new,
+                        new_row.get("tier"), raw_gain)
+        if not lowest and gain == 0 and raw_gain == 0:
+            return None              # the score does not move with this indicator: no need to try lower
+    return None
 
 
 def peer_percentiles(evaluation: Evaluation, merchant_id: str) -> dict[str, float | None]:
@@ -506,32 +470,37 @@ class _Report:
 
 
 def build_report(program: ir.Program, evaluation_history: list[Evaluation], merchant_id: str, lang: str,
-                 data) -> ReportPage:
-    """The report's content; `data` is what the latest evaluation was computed from."""
+                 data: Mapping | Prepared | None = None) -> ReportPage:
+    """The report's content. The latest evaluation is re-evaluated for the points to gain
+    from the rows it keeps; `data` is needed only for an evaluation not made by `evaluate`."""
     latest = evaluation_history[-1]
     if merchant_id not in latest.results:
         raise KeyError(f"no merchant {merchant_id!r} in the evaluation of {program.name} as of {latest.as_of}")
-    prepared = data if isinstance(data, Prepared) else prepare(latest.program, data)
-    gains = points_to_gain(program, latest, prepared, merchant_id, evaluation_history)
+    if latest.prepared is None:
+        if data is None:
+            raise ValueError("the latest evaluation does not keep its rows: pass the data it was computed from")
+        latest = evaluate(program, data, latest.as_of)
+        evaluation_history = [*evaluation_history[:-1], latest]
+    gains = points_to_gain(latest, merchant_id)
     return _Report(program, evaluation_history, merchant_id, lang, gains).build()
 
 
 def render_report(program: ir.Program, evaluation_history: list[Evaluation], merchant_id: str, out_path,
-                  lang: str = "zh", *, data: Mapping | Prepared) -> Path:
+                  lang: str = "zh", *, data: Mapping | Prepared | None = None) -> Path:
     """Write the diagnosis page of `merchant_id` to `out_path` (HTML, or Markdown for `.md`).
 
-    `evaluation_history` holds the rubric's evaluations, oldest first, the latest last; `data`
-    is the tables (or `Prepared` rows) the latest evaluation was computed from, needed to
-    re-evaluate the rubric for the points to gain.
+    `evaluation_history` holds the rubric's evaluations from `evaluate`, oldest first, the
+    latest last; evaluate them on one `Prepared` so they share their past assessments. `data`
+    (the tables or rows the latest evaluation was computed from) is needed only when the
+    latest evaluation was not made by `evaluate`.
 
     >>> import tempfile, datetime
     >>> from rubric.driver import compile_file, load_data, shipped_rules_dir
     >>> from rubric.sample.generate import generate_sample
-    >>> from rubric.backends.reference.evaluate import evaluate
     >>> folder = tempfile.mkdtemp(); _ = generate_sample(folder, merchants=40, seed=3)
     >>> p = compile_file(shipped_rules_dir() / "douyin_cs_satisfaction.rubric"); tables = load_data(p, folder)
     >>> ev = evaluate(p, tables, datetime.date(2024, 6, 3))
-    >>> render_report(p, [ev], sorted(ev.results)[0], folder + "/r.html", "en", data=tables).name
+    >>> render_report(p, [ev], sorted(ev.results)[0], folder + "/r.html", "en").name
     'r.html'
     """
     if lang not in UI:

@@ -16,8 +16,9 @@ For each size it generates the data if missing (benchmarks/gen_fast.py, into
   * reference evaluator      `rubric score ... --engine python` (the pure-Python oracle), only for
                               sizes up to --reference-max (default 1m: one run, no warm-up)
 
-Each implementation gets one warm-up run (which also checks it works), then --repeat timed runs;
-the table shows the median wall time (time.perf_counter around the process) and the peak RSS
+Each implementation gets one warm-up run (which also checks it works), then --repeat timed runs
+in rounds (one run of each implementation per round, the order alternating, so a burst of load
+on a shared machine hits all of them); the table shows the median wall time (time.perf_counter around the process) and the peak RSS
 (os.wait4 rusage of that process). Every output is compared with the hand-written SQL's on all
 contract columns (check_equal.compare: floats within 1e-9). Results are merged by size into
 benchmarks/results.json and written as markdown to benchmarks/results.md. The load average is
@@ -143,6 +144,22 @@ def _estimate_rss_mib(key: str, size: str, previous: dict) -> float | None:
     return None
 
 
+def _skip_reason(key: str, size: str, args, previous: dict) -> str | None:
+    """Why an implementation is not run at this size (None: it is run)."""
+    if key == "reference" and SIZES[size] > SIZES[args.reference_max]:
+        return f"not run above {args.reference_max} orders (pure Python, minutes and GiB)"
+    if key == "pandas" and SIZES[size] > SIZES[args.pandas_max]:
+        return f"not run above {args.pandas_max} orders (--pandas-max)"
+    # Never risk the machine's memory (it may be shared): estimate the peak from a smaller
+    # size measured before, scaled by orders, and skip when it would not fit.
+    estimate = _estimate_rss_mib(key, size, previous)
+    available = _mem_available_mib()
+    if estimate is not None and estimate > 0.8 * available:
+        return (f"would not fit in memory: estimated peak {estimate / 1024:.1f} GiB "
+                f"(scaled from a smaller run), {available / 1024:.1f} GiB available")
+    return None
+
+
 def bench_size(size: str, args, out_root: Path, previous: dict) -> dict:
     import pyarrow.parquet as pq
     from check_equal import compare
@@ -155,6 +172,7 @@ def bench_size(size: str, args, out_root: Path, previous: dict) -> dict:
               "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "load_before": [round(x, 2) for x in os.getloadavg()], "results": {}}
     wanted = [k for k in ("sql", "engine", "pandas", "reference") if k in args.only]
+    commands, runs = {}, {}
     for key in wanted:
         label, make = IMPLEMENTATIONS[key]
         out = out_dir / f"{key}.parquet"
@@ -163,51 +181,50 @@ def bench_size(size: str, args, out_root: Path, previous: dict) -> dict:
         cmd = make(str(data), str(out))
         entry = {"label": label, "command": " ".join(cmd)}
         record["results"][key] = entry
-        if key == "reference" and SIZES[size] > SIZES[args.reference_max]:
-            entry["skipped"] = f"not run above {args.reference_max} orders (pure Python, minutes and GiB)"
-            print(f"[{size}] {label}: skipped ({entry['skipped']})", flush=True)
+        reason = _skip_reason(key, size, args, previous)
+        if reason:
+            entry["skipped"] = reason
+            print(f"[{size}] {label}: skipped ({reason})", flush=True)
             continue
-        if key == "pandas" and SIZES[size] > SIZES[args.pandas_max]:
-            entry["skipped"] = f"not run above {args.pandas_max} orders (--pandas-max)"
-            print(f"[{size}] {label}: skipped ({entry['skipped']})", flush=True)
-            continue
-        # Never risk the machine's memory (it may be shared): estimate the peak from a smaller
-        # size measured before, scaled by orders, and skip when it would not fit.
-        estimate = _estimate_rss_mib(key, size, previous)
-        available = _mem_available_mib()
-        if estimate is not None and estimate > 0.8 * available:
-            entry["skipped"] = (f"would not fit in memory: estimated peak {estimate / 1024:.1f} GiB "
-                                f"(scaled from a smaller run), {available / 1024:.1f} GiB available")
-            print(f"[{size}] {label}: skipped ({entry['skipped']})", flush=True)
-            continue
-        runs = []
-        warm = key != "reference" and not args.no_warmup
-        total = 1 if key == "reference" else args.repeat + (1 if warm else 0)
-        for i in range(total):
+        if key != "reference" and not args.no_warmup:
             r = run_process(cmd)
             if r["rc"] != 0:
                 entry["failed"] = _first_error(r["stderr"])
                 print(f"[{size}] {label}: n/a ({entry['failed']})", flush=True)
-                break
-            if warm and i == 0:
-                print(f"[{size}] {label}: warm-up {r['wall']:.2f} s", flush=True)
                 continue
-            runs.append(r)
-            print(f"[{size}] {label}: run {len(runs)}: {r['wall']:.2f} s, {r['rss_mib']:.0f} MiB, "
+            print(f"[{size}] {label}: warm-up {r['wall']:.2f} s", flush=True)
+        commands[key], runs[key] = cmd, []
+    # Timed runs in rounds, one run of each implementation per round (the order alternating):
+    # on a shared machine a burst of load then hits every implementation, not one of them.
+    for round_ in range(args.repeat):
+        keys = [k for k in commands if k != "reference" or round_ == 0]
+        for key in (keys if round_ % 2 == 0 else keys[::-1]):
+            entry = record["results"][key]
+            if "failed" in entry:
+                continue
+            r = run_process(commands[key])
+            if r["rc"] != 0:
+                entry["failed"] = _first_error(r["stderr"])
+                print(f"[{size}] {entry['label']}: n/a ({entry['failed']})", flush=True)
+                continue
+            runs[key].append(r)
+            print(f"[{size}] {entry['label']}: run {len(runs[key])}: {r['wall']:.2f} s, {r['rss_mib']:.0f} MiB, "
                   f"cpu {r['cpu']:.2f} s, load {os.getloadavg()[0]:.1f}", flush=True)
-        if not runs:
+    for key, done in runs.items():
+        entry, out = record["results"][key], out_dir / f"{key}.parquet"
+        if not done:
             continue
-        entry["walls"] = [round(r["wall"], 3) for r in runs]
+        entry["walls"] = [round(r["wall"], 3) for r in done]
         entry["wall"] = round(statistics.median(entry["walls"]), 3)
         entry["wall_min"] = round(min(entry["walls"]), 3)
-        entry["rss_mib"] = round(statistics.median([r["rss_mib"] for r in runs]), 1)
-        entry["cpu"] = round(statistics.median([r["cpu"] for r in runs]), 2)
+        entry["rss_mib"] = round(statistics.median([r["rss_mib"] for r in done]), 1)
+        entry["cpu"] = round(statistics.median([r["cpu"] for r in done]), 2)
         if key != "sql" and (out_dir / "sql.parquet").exists() and out.exists():
-            problems = compare(pq.read_table(out_dir / "sql.parquet"), pq.read_table(out), label)
+            problems = compare(pq.read_table(out_dir / "sql.parquet"), pq.read_table(out), entry["label"])
             entry["equal_to_sql"] = not problems
             entry["differences"] = problems[:5]
-            print(f"[{size}] {label}: output {'equal to' if not problems else 'DIFFERS from'} the hand-written SQL's"
-                  + ("" if not problems else ":\n    " + "\n    ".join(problems[:5])), flush=True)
+            print(f"[{size}] {entry['label']}: output {'equal to' if not problems else 'DIFFERS from'} the hand-written "
+                  "SQL's" + ("" if not problems else ":\n    " + "\n    ".join(problems[:5])), flush=True)
     record["load_after"] = [round(x, 2) for x in os.getloadavg()]
     return record
 
@@ -234,6 +251,15 @@ def _human(n: int) -> str:
     return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}"
 
 
+def _time_ratio(entry: dict, base: dict) -> float:
+    """Wall time against the yardstick: the median of the per-round ratios when both ran in
+    the same rounds (each pair ran back to back, under the same load), else of the medians."""
+    a, b = entry.get("walls", []), base.get("walls", [])
+    if len(a) == len(b) and len(a) > 1:
+        return statistics.median(x / y for x, y in zip(a, b))
+    return entry["wall"] / base["wall"]
+
+
 def table_markdown(record: dict) -> str:
     res = record["results"]
     base = res.get("sql", {})
@@ -244,27 +270,28 @@ def table_markdown(record: dict) -> str:
              f"{'' if record.get('no_warmup') else ' after a warm-up'} (reference: one run). "
              f"Data: {record['data']['bytes'] / 2**20:,.0f} MiB of Parquet.",
              "",
-             "| implementation | wall time | CPU time | peak memory | time × SQL | memory × SQL | output |",
-             "|---|---|---|---|---|---|---|"]
+             "| implementation | wall time | CPU time | peak memory | time × SQL | CPU × SQL | memory × SQL | output |",
+             "|---|---|---|---|---|---|---|---|"]
     for key in ("sql", "engine", "pandas", "reference"):
         if key not in res:
             continue
         e = res[key]
         if "wall" not in e:
             why = e.get("skipped") or e.get("failed") or "not run"
-            lines.append(f"| {e['label']} | n/a | n/a | n/a | n/a | n/a | {why} |")
+            lines.append(f"| {e['label']} | n/a | n/a | n/a | n/a | n/a | n/a | {why} |")
             continue
         t = f"{e['wall']:.2f} s" + (f" (min {e['wall_min']:.2f})" if len(e.get("walls", [])) > 1 else "")
         m = f"{e['rss_mib']:.0f} MiB"
         if key == "sql":
-            rt = rm = "1.00×"
+            rt = rc = rm = "1.00×"
             out = "the yardstick"
         else:
-            rt = f"{e['wall'] / base['wall']:.2f}×" if base.get("wall") else "n/a"
+            rt = f"{_time_ratio(e, base):.2f}×" if base.get("wall") else "n/a"
+            rc = f"{e['cpu'] / base['cpu']:.2f}×" if base.get("cpu") else "n/a"
             rm = f"{e['rss_mib'] / base['rss_mib']:.2f}×" if base.get("rss_mib") else "n/a"
             out = ("= SQL" if e.get("equal_to_sql") else
                    f"differs: {'; '.join(e.get('differences', []))[:160]}" if "equal_to_sql" in e else "not compared")
-        lines.append(f"| {e['label']} | {t} | {e['cpu']:.2f} s | {m} | {rt} | {rm} | {out} |")
+        lines.append(f"| {e['label']} | {t} | {e['cpu']:.2f} s | {m} | {rt} | {rc} | {rm} | {out} |")
     return "\n".join(lines) + "\n"
 
 
@@ -275,7 +302,8 @@ def write_results(records: dict[str, dict], env: dict) -> str:
             "Written by `python benchmarks/run.py` (see benchmarks/README.md). Whole processes; wall time "
             "by time.perf_counter around the process, peak memory = max RSS of that process (os.wait4). "
             "CPU time = user + system of that process (less sensitive than wall time to other work on a "
-            "shared machine). Ratios (wall time, peak memory) are against the hand-written DuckDB SQL. "
+            "shared machine). Ratios are against the hand-written DuckDB SQL; the time ratio is the median "
+            "of the per-round ratios (each round runs every implementation once, back to back). "
             "\"= SQL\": the output equals the hand-written SQL's on every contract column (floats within 1e-9).",
             "",
             f"Environment of the last run: Python {env['python']}, DuckDB {env['duckdb']}, pandas {env['pandas']}, "

@@ -47,8 +47,33 @@ def _load_imports(main: ast.Module, base: Path, sink: Sink) -> list[ast.Module]:
             continue
         source = _read(found, sink)
         if source is not None:
-            modules.append(parse_source(source, sink))
+            modules.append(_parse_module(source, sink))
     return modules
+
+
+# Modules (`uses commerce`) parsed in this process, by path and text: compiling several rubrics
+# parses the shared data model once. Only modules that parsed without any diagnostic are
+# kept (the AST is immutable), so a cached one has nothing to report again.
+_MODULES: dict[tuple[str, str], ast.Module] = {}
+
+
+def _parse_module(source: SourceFile, sink: Sink) -> ast.Module:
+    key = (source.path, source.text)
+    module = _MODULES.get(key)
+    if module is not None:
+        sink.add_source(source)
+        return module
+    local = Sink()
+    module = parse_source(source, local)
+    for known in local.sources.values():
+        sink.add_source(known)
+    for diagnostic in local.items:
+        sink.add(diagnostic)
+    if not local.items:
+        if len(_MODULES) >= 32:
+            _MODULES.clear()
+        _MODULES[key] = module
+    return module
 
 
 def _compile(source: SourceFile, sink: Sink, base: Path) -> ir.Program | None:

@@ -65,15 +65,15 @@ def build_sql(program: ir.Program, as_of: date) -> exp.Select:
     if shadow is None:
         outer = outer.select(exp.cast(exp.Null(), exp.DataType.build("DOUBLE")).as_("shadow_score"),
                              exp.cast(exp.Null(), exp.DataType.build("VARCHAR")).as_("shadow_gate"))
-        return outer.from_(exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("q"))))
+        return outer.from_(exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("q"))), copy=False)
     twin = build_query(shadow.program, as_of, suffix="_shadow")
     outer = outer.select(exp.column("score", table="s").as_("shadow_score"),
                          (exp.column("gate", table="s") if shadow.program.bands is not None
                           else exp.cast(exp.Null(), exp.DataType.build("VARCHAR"))).as_("shadow_gate"))
-    outer = outer.from_(exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("q"))))
+    outer = outer.from_(exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("q"))), copy=False)
     return outer.join(exp.Subquery(this=twin, alias=exp.TableAlias(this=exp.to_identifier("s"))),
                       on=exp.EQ(this=exp.column("merchant_id", table="s"), expression=exp.column("merchant_id", table="q")),
-                      join_type="left").order_by(exp.column("merchant_id", table="q"))
+                      join_type="left", copy=False).order_by(exp.column("merchant_id", table="q"), copy=False)
 
 
 def preamble(dialect: str) -> str | None:

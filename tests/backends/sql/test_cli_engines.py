@@ -87,6 +87,21 @@ def test_score_engines_write_identical_files(name, fmt, run, sample_folder, tmp_
         assert duck.read_bytes() == python.read_bytes(), f"{name}: --engine duckdb and --engine python wrote different {fmt}"
 
 
+@pytest.mark.parametrize("name", ["tiktok_shop_store_rating", "douyin_experience_score"])
+def test_score_summary_is_the_same_on_both_engines(name, run, sample_folder):
+    """The summary table (merchants, rated and statuses, mean score, tiers, consequences) is
+    computed in SQL on DuckDB and from the rows in Python: the printed tables agree."""
+    printed = {}
+    for engine in ("duckdb", "python"):
+        code, out, err = run("score", support.rubric_path(name), "--data", sample_folder(name),
+                             "--as-of", support.AS_OF[name], "--engine", engine)
+        assert code == 0, err
+        printed[engine] = out
+    assert f"as of {support.AS_OF[name].isoformat()}" in printed["duckdb"]
+    assert "rated" in printed["duckdb"] and name[:20] in printed["duckdb"]
+    assert printed["duckdb"] == printed["python"]
+
+
 def test_score_duckdb_cold_and_warm_cache_agree(run, sample_folder, tmp_path):
     """The second run reads the compiled SQL from the disk cache; the file is the same."""
     name = "shopee_service_rating"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from rubric.check.symbols import Symbols, did_you_mean
+from rubric.check.symbols import Symbols, did_you_mean, report_absent
 from rubric.check.types import (
     Ctx, NUMERIC, check_group, check_population, describe, infer, infer_measure, resolve_table,
 )
@@ -220,16 +220,52 @@ def _check_score_rule(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: S
                 sink.error("R0414", "this rule applies to ranked scores only", extra.span, "no rank here",
                            help="score the indicator with `score 10 × percentile among ...`")
         return
+    _check_rank(ind, vtype, syms, sink)
+
+
+def _check_rank(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Sink) -> None:
+    """`score F × percentile among open merchants ...` and its floor rule."""
     ranked = ind.ranked
-    check_group(ranked.among, ranked.entity, ranked.same, syms, sink)
+    check_group(ranked.among, ranked.entity, ranked.same, syms, sink,
+                groups=("open",) if ranked.among.name != "rated" else ("rated", "open"))
+    if ranked.among.name == "rated":
+        sink.error("R0414", "an indicator is ranked among open merchants: who is rated is known only after the total "
+                   "score", ranked.among.span, "not known yet",
+                   help="write `among open merchants`")
     if ranked.factor.unit != "number":
         sink.error("R0302", "a rank is scaled by a plain number, as in `score 10 × percentile ...`",
                    ranked.factor.span, "not a number")
+    elif ranked.factor.value <= 0:
+        _factor_not_positive(ind, sink)
     if vtype not in NUMERIC | {"share", "duration"}:
         sink.error("R0304", f"a percentile ranks numbers, not {describe(vtype)}", ind.measure.span, "not a number")
-    if ind.floor_value is not None and ind.floor_value.value.unit != {"share": "percent", "duration": "duration"}.get(vtype, "number"):
+    if ind.floor_value is not None:
+        _check_floor(ind, vtype, sink)
+
+
+def _factor_not_positive(ind: ast.IndicatorDecl, sink: Sink) -> None:
+    factor = ind.ranked.factor
+    if factor.value == 0:
+        message = "`score 0 × percentile` gives every merchant 0"
+        help_ = "write the best merchant's score: `score 10 × percentile`"
+    else:
+        message = f"`score {factor.text} × percentile` gives the best merchants the lowest scores"
+        help_ = (f"the percentile already follows `{ind.direction or 'higher'} is better`: "
+                 f"write `score {factor.text.lstrip('-')} × percentile`")
+    sink.error("R0403", message, factor.span, "not above 0", help=help_)
+
+
+def _check_floor(ind: ast.IndicatorDecl, vtype: str, sink: Sink) -> None:
+    floor, factor = ind.floor_value, ind.ranked.factor
+    if floor.value.unit != {"share": "percent", "duration": "duration"}.get(vtype, "number"):
         sink.error("R0302", f"`{ind.name.name}` is {describe(vtype)}: compare it with {_unit_hint(vtype)}",
-                   ind.floor_value.value.span, "wrong unit")
+                   floor.value.span, "wrong unit")
+    worst_side = floor.op in (("<", "<=") if ind.direction != "lower" else (">", ">="))
+    if worst_side and factor.unit == "number" and floor.score.value > factor.value > 0:
+        sink.error("R0403", f"`a value {floor.op} {floor.value.text}` is the worst end, but scores {floor.score.text}, "
+                   f"above the best rank ({factor.text})", floor.score.span, "above the best score",
+                   help=f"score the worst end at most {factor.text}, e.g. `a value {floor.op} {floor.value.text} "
+                        "scores 0`")
 
 
 def _point_unit_ok(x, vtype: str) -> bool:
@@ -307,7 +343,7 @@ def _check_dimensions(syms: Symbols, sink: Sink) -> None:
                 sink.error("R0204", f"`{member.name}` is listed twice in `{dim.name.name}`", member.span,
                            "listed again", help="list each indicator once")
             seen.add(member.name)
-            if member.name not in syms.indicators:
+            if member.name not in syms.indicators and not report_absent(member, syms, sink):
                 sink.error("R0201", f"`{member.name}` is not an indicator", member.span, "unknown indicator",
                            help=did_you_mean(member.name, syms.indicators))
         if dim.weight is not None:
@@ -381,7 +417,7 @@ def _check_total(syms: Symbols, sink: Sink) -> None:
         return
     total = syms.totals[0]
     for member in total.members:
-        if member.name not in syms.dimensions:
+        if member.name not in syms.dimensions and not report_absent(member, syms, sink):
             sink.error("R0201", f"`{member.name}` is not a dimension", member.span, "unknown dimension",
                        help=did_you_mean(member.name, syms.dimensions))
     if total.expr is not None:
@@ -562,46 +598,89 @@ def _check_outputs(syms: Symbols, sink: Sink) -> None:
 # --- bands and gates ----------------------------------------------------------------------------
 
 def _check_bands(syms: Symbols, sink: Sink) -> None:
+    scale = syms.header.scale if syms.header else None
     for bands in syms.bands:
         check_group(bands.among, bands.entity, bands.same, syms, sink)
         rows = list(bands.rows)
         names: set[str] = set()
         tiled = True        # report the first tiling problem only: later ones follow from it
-        scale = syms.header.scale if syms.header else None
         for i, row in enumerate(rows):
-            if row.op is not None and row.op not in (">=", ">"):
-                sink.error("R0412", f"band `{row.name.name}` must be reached from a percentile and up: "
-                           f"write `at >= {row.threshold.text}`", row.threshold.span, "not a lower bound",
-                           help="bands are listed from the best down, each `at >= <percentile>`")
-            if scale is not None and (row.low.value < scale[0] or row.high.value > scale[1]):
-                sink.error("R0412", f"band `{row.name.name}` runs outside the scale {scale[0]:g} to {scale[1]:g}",
-                           row.low.span.merge(row.high.span), "outside the scale",
-                           help="keep every band inside the rubric's `scale`")
+            _check_band_row(row, scale, sink)
             if row.name.name in names:
                 sink.error("R0204", f"band `{row.name.name}` is declared twice", row.name.span, "declared again")
             names.add(row.name.name)
-            if row.low.value >= row.high.value:
-                sink.error("R0408", f"band `{row.name.name}` runs from {row.low.text} to {row.high.text}: empty",
-                           row.low.span.merge(row.high.span), "empty band",
-                           help=f"write `from {row.high.text} to {row.low.text}`")
-                tiled = False
-            if row.op is None and i < len(rows) - 1:
-                sink.error("R0405", f"band `{rows[i + 1].name.name}` can never be reached: `{row.name.name}` above it "
-                           "is `otherwise`", rows[i + 1].name.span, "unreachable")
-            if i and rows[i - 1].op is not None and row.op is not None and row.threshold.value >= rows[i - 1].threshold.value:
-                sink.error("R0412", f"band `{row.name.name}` ({row.threshold.text}) must have a lower percentile than "
-                           f"`{rows[i - 1].name.name}` ({rows[i - 1].threshold.text})", row.threshold.span,
-                           "out of order", help="list bands from the best down")
-                tiled = False
-            if tiled and i and row.high.value != rows[i - 1].low.value:
-                tiled = False
-                gap = "overlaps" if row.high.value > rows[i - 1].low.value else "leaves a gap below"
-                sink.error("R0412", f"band `{row.name.name}` ends at {row.high.text} but `{rows[i - 1].name.name}` "
-                           f"starts at {rows[i - 1].low.text}: it {gap} it", row.high.span, gap,
-                           help=f"end `{row.name.name}` at {rows[i - 1].low.text}")
-        if rows and rows[-1].op is not None:
+            if i < len(rows) - 1:
+                _check_band_reaches_next(row, rows[i + 1], sink)
+            tiled = _check_band_tiles(rows, i, scale, tiled, sink)
+        if rows and all(row.op is not None for row in rows):    # an `otherwise` row higher up is said already
             sink.error("R0406", "some merchants fall in no band: the last band is not `otherwise`",
                        rows[-1].name.span, "not exhaustive", help="end the bands with `band <name> otherwise ...`")
+
+
+def _check_band_row(row: ast.BandRow, scale, sink: Sink) -> None:
+    """One band on its own: a lower-bound percentile between 0% and 100%, inside the scale."""
+    if row.op is not None and row.op not in (">=", ">"):
+        sink.error("R0412", f"band `{row.name.name}` must be reached from a percentile and up: "
+                   f"write `at >= {row.threshold.text}`", row.threshold.span, "not a lower bound",
+                   help="bands are listed from the best down, each `at >= <percentile>`")
+    if row.threshold is not None and row.threshold.value > 1:
+        sink.error("R0408", f"band `{row.name.name}` starts at the {row.threshold.text} percentile, but percentiles "
+                   "run from 0% to 100%", row.threshold.span, "above 100%",
+                   help="a percentile is the share of merchants at or below the score: `at >= 90%` is the top tenth")
+    if scale is not None and (row.low.value < scale[0] or row.high.value > scale[1]):
+        sink.error("R0412", f"band `{row.name.name}` runs outside the scale {scale[0]:g} to {scale[1]:g}",
+                   row.low.span.merge(row.high.span), "outside the scale",
+                   help="keep every band inside the rubric's `scale`")
+
+
+def _check_band_reaches_next(row: ast.BandRow, below: ast.BandRow, sink: Sink) -> None:
+    """A band that takes every merchant left leaves nothing for the band below it."""
+    if row.op is None:
+        help_ = (f"only the last band is `otherwise`: give `{row.name.name}` a percentile, `at >= ...`"
+                 if below.op is None else f"`otherwise` takes every merchant left: make `{row.name.name}` the last band")
+        sink.error("R0405", f"band `{below.name.name}` can never be reached: `{row.name.name}` above it "
+                   "is `otherwise`", below.name.span, "unreachable", help=help_)
+    elif row.threshold.value <= 0:      # a percentile (cume_dist) is always above 0%
+        sink.error("R0405", f"band `{below.name.name}` can never be reached: `{row.name.name}` above it takes every "
+                   f"merchant (`at {row.op} {row.threshold.text}`)", below.name.span, "unreachable",
+                   help=f"give `{row.name.name}` a percentile above 0%, or make it the last band, `otherwise`")
+
+
+def _check_band_tiles(rows: list[ast.BandRow], i: int, scale, tiled: bool, sink: Sink) -> bool:
+    """Row `i` against the row above it: non-empty, a lower percentile, and (while the rows above
+    tile) ending where that row starts. Returns whether the rows still tile."""
+    row, above = rows[i], rows[i - 1] if i else None
+    if row.low.value >= row.high.value:
+        sink.error("R0408", f"band `{row.name.name}` runs from {row.low.text} to {row.high.text}: empty",
+                   row.low.span.merge(row.high.span), "empty band", help=_empty_band_help(rows, i, scale))
+        tiled = False
+    if above is not None and above.op is not None and row.op is not None \
+            and row.threshold.value >= above.threshold.value:
+        sink.error("R0412", f"band `{row.name.name}` ({row.threshold.text}) must have a lower percentile than "
+                   f"`{above.name.name}` ({above.threshold.text})", row.threshold.span,
+                   "out of order", help="list bands from the best down")
+        tiled = False
+    if not tiled or above is None or above.op is None:   # below an `otherwise` row: unreachable, said already
+        return tiled and above is None
+    if row.high.value != above.low.value:
+        gap = "overlaps" if row.high.value > above.low.value else "leaves a gap below"
+        sink.error("R0412", f"band `{row.name.name}` ends at {row.high.text} but `{above.name.name}` "
+                   f"starts at {above.low.text}: it {gap} it", row.high.span, gap,
+                   help=f"end `{row.name.name}` at {above.low.text}")
+        return False
+    return True
+
+
+def _empty_band_help(rows: list[ast.BandRow], i: int, scale) -> str:
+    row = rows[i]
+    if row.low.value > row.high.value:
+        return f"write `from {row.high.text} to {row.low.text}`"
+    decimals = len(row.high.text.partition(".")[2])
+    low = rows[i + 1].high.text if i + 1 < len(rows) else (f"{scale[0]:.{decimals}f}" if scale else None)
+    high = rows[i - 1].low.text if i else (f"{scale[1]:.{decimals}f}" if scale else None)
+    if low is None or high is None or low == high:
+        return "a band runs from its lowest score to a higher one"
+    return f"a band runs from its lowest score to a higher one: `from {low} to {high}` meets its neighbours"
 
 
 def _check_gates(syms: Symbols, sink: Sink) -> None:
@@ -611,10 +690,15 @@ def _check_gates(syms: Symbols, sink: Sink) -> None:
             sink.error("R0208", f"gate `{gate.name.name}` moves merchants between bands, but no bands are declared",
                        gate.name.span, "no bands", help="declare `bands by percentile among ...` first")
             continue
+        listed: set[str] = set()
         for band in gate.bands:
+            if band.name in listed:
+                sink.error("R0204", f"`{band.name}` is listed twice in gate `{gate.name.name}`", band.span,
+                           "listed again", help="list each band once")
+            listed.add(band.name)
             if band.name not in rows:
                 sink.error("R0208", f"`{band.name}` is not a band", band.span, "unknown band",
-                           help=did_you_mean(band.name, rows) or f"the bands are: {', '.join(rows)}")
+                           help=did_you_mean(band.name, rows) or f"the bands are: {', '.join(dict.fromkeys(rows))}")
             elif band.name == rows[-1]:
                 sink.error("R0412", f"`{band.name}` is the lowest band: there is no band below it", band.span,
                            "nothing below")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rubric.diagnostics import Sink
 from rubric.syntax import ast
 
-__all__ = ["Symbols", "build_symbols", "did_you_mean", "COLUMN_TYPES"]
+__all__ = ["Absent", "Symbols", "build_symbols", "did_you_mean", "report_absent", "where", "COLUMN_TYPES"]
 
 # AST column type -> value type of the expression language
 COLUMN_TYPES = {
@@ -24,6 +24,16 @@ COLUMN_TYPES = {
 def did_you_mean(name: str, candidates) -> str | None:
     match = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"did you mean `{match[0]}`?" if match else None
+
+
+@dataclass(frozen=True)
+class Absent:
+    """A name that another version of the rubric defines but the version being checked does not."""
+
+    version: ast.VersionDecl              # the version that replaced it, or that defines it first
+    decl: ast.Item                        # the replacing indicator, or the declaration defining it
+    replaced: bool                        # True: `decl` replaces the name; False: `decl` defines it later
+    current: str = ""                     # what the name is called in the version being checked
 
 
 @dataclass
@@ -50,6 +60,8 @@ class Symbols:
     bands: list[ast.BandsDecl] = field(default_factory=list)
     gates: dict[str, ast.GateDecl] = field(default_factory=dict)
     versions: list[ast.VersionDecl] = field(default_factory=list)
+    version: ast.VersionDecl | None = None        # the version being checked (None: unversioned)
+    absent: dict[str, Absent] = field(default_factory=dict)
     availability_cache: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -142,10 +154,8 @@ def _register(syms: Symbols, item, seen: dict[str, ast.Name], sink: Sink, import
     if kind in ("condition", "value", "indicator", "dimension", "consequence", "output"):
         prior = seen.get(item.name.name)
         if prior is not None:
-            src = sink.sources.get(prior.span.path)
-            where = "line {}, column {}".format(*src.position(prior.span.start)) if src else prior.span.path
             sink.error("R0204", f"the name `{item.name.name}` is defined twice", item.name.span,
-                       "defined again here", notes=(f"first defined at {where}",),
+                       "defined again here", notes=(f"first defined at {where(prior.span, sink)}",),
                        help="give each indicator, dimension, value, condition, consequence and output its own name")
             return
         seen[item.name.name] = item.name
@@ -156,7 +166,53 @@ def _register(syms: Symbols, item, seen: dict[str, ast.Name], sink: Sink, import
 
 def _add(registry: dict, name: ast.Name, item, what: str, sink: Sink) -> None:
     if name.name in registry:
+        first = registry[name.name].name.span
         sink.error("R0204", f"{what} is defined twice", name.span, "defined again here",
-                   help="rename one of them")
+                   notes=(f"first defined at {where(first, sink)}",), help="rename one of them, or delete one")
         return
     registry[name.name] = item
+
+
+def where(span, sink: Sink, column: bool = True) -> str:
+    """`line 12, column 3` (or `line 12`) of a span, for notes and messages; the path when unknown."""
+    src = sink.sources.get(span.path)
+    if src is None:
+        return span.path
+    line, col = src.position(span.start)
+    return f"line {line}, column {col}" if column else f"line {line}"
+
+
+def report_absent(name: ast.Name, syms: Symbols, sink: Sink | None) -> bool:
+    """Explain an unknown name that another version defines; True when it is one (and reported)."""
+    absent = syms.absent.get(name.name)
+    if absent is None:
+        return False
+    if sink is not None:
+        (_report_replaced if absent.replaced else _report_later)(name, absent, syms, sink)
+    return True
+
+
+def _report_replaced(name: ast.Name, absent: Absent, syms: Symbols, sink: Sink) -> None:
+    version, new = absent.version.name.name, absent.decl.name.name
+    target = absent.current or new
+    if name.span.start > absent.version.span.start:
+        help_ = f"refer to `{target}`"
+    else:
+        help_ = f"from {version} on, write this declaration again after `version {version}`, with `{target}`"
+    line = where(absent.decl.replaces.span, sink, column=False)
+    sink.error("R0201", f"`{name.name}` was replaced by `{new}` in version {version} ({line})", name.span,
+               f"replaced in {version}", help=help_)
+
+
+def _report_later(name: ast.Name, absent: Absent, syms: Symbols, sink: Sink) -> None:
+    version, here = absent.version.name.name, syms.version.name.name if syms.version else "this version"
+    replaces = getattr(absent.decl, "replaces", None)
+    if replaces is not None:
+        help_ = (f"before {version} the indicator is `{replaces.name}`: use `{replaces.name}` here, and write "
+                 f"this declaration again after `version {version}`, with `{name.name}`")
+    else:
+        help_ = (f"define `{name.name}` before the first `version` line to have it in every version, "
+                 f"or move this declaration after `version {version}`")
+    sink.error("R0201", f"`{name.name}` is defined only from version {version} "
+               f"({where(absent.decl.name.span, sink, column=False)}), not in {here}", name.span,
+               f"not defined in {here}", help=help_)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from rubric.check.symbols import COLUMN_TYPES, Symbols, did_you_mean
+from rubric.check.symbols import COLUMN_TYPES, Symbols, did_you_mean, report_absent
 from rubric.diagnostics import Sink
 from rubric.syntax import ast
 from rubric.tree import walk as _walk
@@ -196,12 +196,33 @@ def _infer_name(expr: ast.Name, ctx: Ctx, syms: Symbols, sink) -> str | None:
             return None
         if ctx.level == "merchant" and not ctx.sees(_phase_of(res, syms)):
             _error(sink, "R0201", f"`{expr.name}` is not known yet at this point of the scoring",
-                   expr.span, "computed later",
-                   help=f"values and indicators are computed first, then dimensions, the score, statuses, "
-                        f"tiers, consequences and outputs; `{expr.name}` can be used from a later step")
+                   expr.span, "computed later", help=_known_after(res, syms, sink))
             return None
         return res[3]
     return res[4]
+
+
+# What each phase computes, in words; a name known after a phase can be used by the later ones.
+_PHASE_TEXT = {
+    "value": ("values", "are"), "indicator": ("indicator values", "are"), "dimension": ("dimension scores", "are"),
+    "total": ("the total score", "is"), "status": ("statuses", "are"), "tier": ("tiers", "are"),
+    "consequence": ("consequences", "are"), "output": ("outputs", "are"),
+}
+
+
+def _known_after(res: Resolution, syms: Symbols, sink: Sink | None) -> str:
+    """`x` is known once the total score is computed (it uses `score`); it can be used in ..."""
+    phase = _phase_of(res, syms)
+    noun, verb = _PHASE_TEXT[phase]
+    later = [_PHASE_TEXT[p][0] for p in PHASES[PHASES.index(phase) + 1:]]
+    cause = ""
+    if res[1] in ("value", "output") and sink is not None:
+        decl = (syms.values if res[1] == "value" else syms.outputs)[res[2]]
+        node = next((n for n in _walk(decl.measure) if _node_phase(n, syms) == phase), None)
+        src = sink.sources.get(node.span.path) if node is not None else None
+        cause = f" (it uses `{src.text[node.span.start:node.span.end]}`)" if src else ""
+    where = " and ".join(later) if len(later) < 3 else f"{', '.join(later[:-1])} and {later[-1]}"
+    return f"`{res[2]}` is known once {noun} {verb} computed{cause}" + (f"; use it in {where}" if later else "")
 
 
 def _unknown_name(expr: ast.Name, ctx: Ctx, syms: Symbols, sink) -> None:
@@ -219,7 +240,7 @@ def _unknown_name(expr: ast.Name, ctx: Ctx, syms: Symbols, sink) -> None:
                      f"`with`: `have a ... with a = x with {expr.name} = y`")
         _error(sink, "R0203", f"`{expr.name}` is not a column of {where} nor a condition", expr.span,
                "unknown column", help_ or f"the columns of {where} are declared in the data module")
-    else:
+    elif not report_absent(expr, syms, sink):
         _error(sink, "R0201", f"unknown name `{expr.name}`", expr.span, "not defined",
                did_you_mean(expr.name, syms.merchant_names() | {"score"})
                or "define it with `indicator`, `value` or `condition`")
@@ -262,6 +283,13 @@ def _infer_score(expr: ast.ScoreRef, ctx: Ctx, syms: Symbols, sink) -> str | Non
             return None
         return "score"
     if expr.of.name not in syms.indicators:
+        if report_absent(expr.of, syms, sink):
+            return None
+        if expr.of.name in syms.dimensions:
+            _error(sink, "R0201", f"`score of` takes an indicator, and `{expr.of.name}` is a dimension",
+                   expr.of.span, "a dimension", f"a dimension's name is its score: write `{expr.of.name}` "
+                   f"instead of `score of {expr.of.name}`")
+            return None
         _error(sink, "R0201", f"`{expr.of.name}` is not an indicator", expr.of.span, "not an indicator",
                did_you_mean(expr.of.name, syms.indicators))
         return None
@@ -284,8 +312,9 @@ def _infer_weighted_sum(expr: ast.WeightedSum, ctx: Ctx, syms: Symbols, sink) ->
     for member in expr.members:
         dim = syms.dimensions.get(member.name)
         if dim is None:
-            _error(sink, "R0201", f"`{member.name}` is not a dimension", member.span, "unknown dimension",
-                   did_you_mean(member.name, syms.dimensions))
+            if not report_absent(member, syms, sink):
+                _error(sink, "R0201", f"`{member.name}` is not a dimension", member.span, "unknown dimension",
+                       did_you_mean(member.name, syms.dimensions))
             ok = False
         elif dim.weight is None:
             _error(sink, "R0201", f"dimension `{member.name}` has no weight", member.span, "no weight",
@@ -530,14 +559,16 @@ def _infer_first_relation(expr: ast.FirstRelation, ctx: Ctx, syms: Symbols, sink
     return "bool"
 
 
-def check_group(among: ast.Name, entity: ast.Name, same, syms: Symbols, sink) -> None:
-    """A ranking group: `among rated|open <entity> of the same <columns>`."""
-    if among.name not in ("rated", "open"):
-        _error(sink, "R0201", f"`among {among.name}` is not a group; use `among rated` or `among open`",
-               among.span, "unknown group", did_you_mean(among.name, ["rated", "open"]))
+def check_group(among: ast.Name, entity: ast.Name, same, syms: Symbols, sink,
+                groups: tuple[str, ...] = ("rated", "open")) -> None:
+    """A ranking group: `among rated|open <entity> of the same <columns>` (`groups`: the ones allowed here)."""
+    if among.name not in groups:
+        use = " or ".join(f"`among {g}`" for g in groups)
+        _error(sink, "R0201", f"`among {among.name}` is not a group; use {use}",
+               among.span, "unknown group", did_you_mean(among.name, groups) or f"write {use}")
     if entity.name != syms.entity:
         _error(sink, "R0202", f"percentiles rank `{syms.entity}`, not `{entity.name}`", entity.span,
-               "not the scored table")
+               "not the scored table", f"write `among {among.name} {syms.entity}`")
     for attr in same:
         if syms.column(syms.entity, attr.name) is None:
             _error(sink, "R0203", f"`{attr.name}` is not a column of `{syms.entity}`", attr.span, "unknown column",

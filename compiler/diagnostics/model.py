@@ -58,12 +58,15 @@ class Sink:
                 help: str | None = None, notes: tuple[str, ...] = ()) -> None:
         self._add(Severity.WARNING, code, message, span, label, help, notes)
 
-    def _add(self, severity, code, message, span, label, help, notes) -> None:
-        labels = (Label(span=span, message=label),) if span is not None else ()
-        diag = Diagnostic(severity=severity, code=code, message=message, labels=labels,
-                          notes=tuple(notes), help=help)
+    def add(self, diag: Diagnostic) -> None:
+        """Add a diagnostic built elsewhere (e.g. collected in another sink); each is kept once."""
         if diag not in self.items:
             self.items.append(diag)
+
+    def _add(self, severity, code, message, span, label, help, notes) -> None:
+        labels = (Label(span=span, message=label),) if span is not None else ()
+        self.add(Diagnostic(severity=severity, code=code, message=message, labels=labels,
+                            notes=tuple(notes), help=help))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -488,12 +488,18 @@ class GateDecl(Node):
 
 
 class VersionDecl(Node):
+    """`version v2 effective from D [until D][, shadow from D]`: dates as written (ISO text)."""
+
     kind: Literal["version"] = "version"
     name: Name
     title: Title | None = None
     effective_from: str | None = None
     effective_until: str | None = None
     shadow_from: str | None = None
+    period_span: Span | None = None        # `effective ...` up to its last date
+    effective_from_span: Span | None = None
+    effective_until_span: Span | None = None
+    shadow_from_span: Span | None = None
     provenance: Provenance | None = None
 
 

@@ -435,20 +435,29 @@ class ToAst(Transformer):
 
     def version_decl(self, meta, children):
         period = next(c for c in children if isinstance(c, dict))
+        effective = _tokens(children, "EFFECTIVE")[0]
+        last = max((v for k, v in period.items() if k.endswith("_span")), key=lambda s: s.end)
         return ast.VersionDecl(span=self._span(meta), name=self._name(_tokens(children, "NAME")[0]),
-                               title=_first(children, ast.Title), provenance=_first(children, ast.Provenance), **period)
+                               title=_first(children, ast.Title), provenance=_first(children, ast.Provenance),
+                               period_span=Span(path=self.path, start=effective.start_pos, end=last.end), **period)
 
     def vp_from(self, meta, children):
-        dates = [str(t) for t in _tokens(children, "DATE")]
-        shadow = next((c[1] for c in children if isinstance(c, tuple) and c and c[0] == "shadow"), None)
-        return {"effective_from": dates[0], "effective_until": dates[1] if len(dates) > 1 else None,
-                "shadow_from": shadow}
+        dates = _tokens(children, "DATE")
+        shadow = next((c for c in children if isinstance(c, tuple) and c and c[0] == "shadow"), None)
+        period = {"effective_from": str(dates[0]), "effective_from_span": self._tspan(dates[0])}
+        if len(dates) > 1:
+            period.update(effective_until=str(dates[1]), effective_until_span=self._tspan(dates[1]))
+        if shadow is not None:
+            period.update(shadow_from=shadow[1], shadow_from_span=shadow[2])
+        return period
 
     def vp_until(self, meta, children):
-        return {"effective_until": str(_tokens(children, "DATE")[0])}
+        date = _tokens(children, "DATE")[0]
+        return {"effective_until": str(date), "effective_until_span": self._tspan(date)}
 
     def shadow(self, meta, children):
-        return ("shadow", str(_tokens(children, "DATE")[0]))
+        date = _tokens(children, "DATE")[0]
+        return ("shadow", str(date), self._tspan(date))
 
     # --- measures and populations --------------------------------------------------------
     def m_share(self, meta, children):

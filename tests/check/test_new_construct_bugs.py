@@ -71,16 +71,6 @@ def test_rank_floor_span_stops_before_the_provenance_mark(tmp_path):
     assert _spanned(errors[0], sources) == "a value <= 0 scores 0"
 
 
-@known_bug
-def test_an_impossible_date_is_underlined(tmp_path):
-    """R0104 `2022-09-31` is not a date: the span is the whole version declaration, rendered as
-    the `version v2022_06 ...` line, with `not a date` under the version's name."""
-    path = _variant(tmp_path, "douyin_experience_score", ("effective until 2022-09-25", "effective until 2022-09-31"))
-    errors, sources = _check(path)
-    assert [d.code for d in errors] == ["R0104"]
-    assert _spanned(errors[0], sources) == "2022-09-31"
-
-
 # --- cascades ---------------------------------------------------------------------------------------
 
 def test_two_swapped_band_rows_are_one_mistake(tmp_path):
@@ -155,18 +145,3 @@ def test_a_band_percentile_written_as_a_fraction_gets_the_right_help(tmp_path):
     assert errors
     help_text = errors[0].help or ""
     assert "weight" not in help_text and "0.9%" not in help_text, help_text
-
-
-@known_bug
-def test_a_name_replaced_in_a_later_version_names_that_version(tmp_path):
-    """A base tier that uses an indicator which v2022_09 replaces gets `unknown name
-    logistics_quality_return_rate ... not defined`, on a line where the name is defined (in the
-    base), without saying that the error is in version v2022_09."""
-    path = _variant(tmp_path, "douyin_experience_score",
-                    ("# --- Versions ---",
-                     'tier steady "Steady" | "稳定"  when logistics_quality_return_rate <= 1%        [illustrative]\n'
-                     'tier other "Other" | "其他"    otherwise                                        [illustrative]\n\n'
-                     "# --- Versions ---"))
-    errors, _ = _check(path)
-    assert errors
-    assert "v2022_09" in errors[0].message, errors[0].message

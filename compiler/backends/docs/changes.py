@@ -151,7 +151,7 @@ class _Differ:
             where = self.t(dim, dim.name) if dim else ""
             self.add(f"the {self.t(a, old_name)} is replaced by the {self.t(b, new_name)}"
                      f"{f' in the {where} dimension' if where else ''}.",
-                     f"“{self.t(a, old_name)}”由“{self.t(b, new_name)}”取代{f'（{where}）' if where else ''}。",
+                     f"{f'{where}中的' if where else ''}“{self.t(a, old_name)}”由“{self.t(b, new_name)}”取代。",
                      before=self.say_old.measure(a.measure), after=self.say_new.measure(b.measure),
                      prov=b.provenance)
         for name in added:
@@ -425,8 +425,7 @@ def build_changes_page(root: ir.Program, lang: str, file: str, rules_file: str,
         sections.append(VersionSection(v.name, v.title.text(lang, v.name), period_text(v, lang), changes,
                                        previous is None, (version_files or {}).get(v.name)))
         previous = v
-    other = "en" if lang == "zh" else "zh"
-    page = ChangesPage(lang, root.name, file, root.title.text(lang, root.name), root.title.text(other, root.name),
-                       rules_file, sections)
+    other_title = (root.title.zh or "") if lang == "en" else ""       # the platform's own name, on English pages
+    page = ChangesPage(lang, root.name, file, root.title.text(lang, root.name), other_title, rules_file, sections)
     page.sources = src.items
     return page

@@ -83,9 +83,10 @@ def curve_chart(ind: ir.Indicator, lang: str, chart_id: str) -> str | None:
     if ylo == yhi:
         ylo, yhi = ylo - 1, yhi + 1
     unit = (_UNIT_ZH if lang == "zh" else _UNIT).get(ind.type, "")
+    x_title = w["value"] + ((f"（{unit}）" if lang == "zh" else f" ({unit})") if unit else "")
     chart = pygal.XY(style=_STYLE, js=[], disable_xml_declaration=True, width=620, height=300,
                      explicit_size=False, show_legend=True, legend_at_bottom=True, legend_at_bottom_columns=3,
-                     x_title=f"{w['value']}{f' ({unit})' if unit else ''}", y_title=w["score"],
+                     x_title=x_title, y_title=w["score"],
                      range=(ylo, yhi), xrange=(lo, hi), show_x_guides=True, dots_size=3,
                      truncate_legend=-1, margin=8, x_value_formatter=number_g, value_formatter=number_g)
     line = [(lo, pts[0][1])] + pts + [(hi, pts[-1][1])]

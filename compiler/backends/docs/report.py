@@ -24,7 +24,7 @@ from markupsafe import Markup
 from rubric.backends.docs.charts import history_chart
 from rubric.backends.docs.render import html_env, md_env, tidy_md
 from rubric.backends.docs.sentences import OP_SYMBOL, Speaker, format_number
-from rubric.backends.docs.words import UI
+from rubric.backends.docs.words import LABEL, UI
 from rubric.backends.reference.evaluate import (
     COMPARE, DISPLAY_UNIT, Evaluation, Prepared, cume_dist, curve_score, evaluate, what_if,
 )
@@ -144,13 +144,18 @@ def _gain(evaluation: Evaluation, ind: ir.Indicator, merchant_id: str, merchants
 
 def peer_percentiles(evaluation: Evaluation, merchant_id: str) -> dict[str, float | None]:
     """Per indicator: the merchant's cume_dist among open merchants with a value, in the
-    better direction (the share of them whose value is no better)."""
+    better direction (the share of them whose value is no better); for an indicator scored
+    against peers, within the group it is ranked in, so it is the percentile its score uses."""
+    attributes = {m["merchant_id"]: m for m in evaluation.prepared.merchants} if evaluation.prepared else {}
+    mine = attributes.get(merchant_id, {})
     out: dict[str, float | None] = {}
     for ind in evaluation.program.indicators:
+        group = ind.rank.group if ind.rank is not None else ()
         members = []
         for mid, r in evaluation.results.items():
             v = r.row.get(f"ind.{ind.name}.value")
-            if r.row.get("status") != "not_open" and v is not None:
+            if r.row.get("status") != "not_open" and v is not None and \
+                    all(attributes.get(mid, {}).get(g) == mine.get(g) for g in group):
                 members.append((mid, float(v)))
         ranks = cume_dist(members, ind.higher_is_better is not False) if members else {}
         out[ind.name] = ranks.get(merchant_id)
@@ -246,8 +251,7 @@ class _Report:
         if self.p.tiers:
             out.append((w["tier"], self.rule_title(self.p.tiers, row.get("tier"))))
         status = row.get("status")
-        builtin = {"not_open": w["not_open"], "unrated": "暂无评分" if self.zh else "unrated", "rated":
-                   "已评分" if self.zh else "rated"}
+        builtin = {"not_open": w["not_open"], "unrated": w["unrated_status"], "rated": w["rated_status"]}
         out.append((w["status"], builtin.get(status) or self.rule_title(self.p.statuses, status)))
         raw = row.get("raw_score")
         if raw is not None and raw != row.get("score"):
@@ -262,13 +266,15 @@ class _Report:
             step = next((s for s in self.trace.children if s.kind == "consequence" and s.name == c.name), None)
             if step is None:
                 continue
-            runs = [f"{r['as_of']}: {self.fmt(r['score'], 'score')} → {self.w['applies'] if r['holds'] else self.w['does_not_apply']}"
+            w = self.w
+            runs = [f"{r['as_of']}{w['colon']}{self.fmt(r['score'], 'score')}{'，' if self.zh else ', '}"
+                    f"{w['holds'] if r['holds'] else w['not_holds']}"
                     for r in step.details.get("assessments", [])] if len(step.details.get("assessments", [])) > 1 else []
             charge = step.details.get("charge") or {}
             amount = charge.get("amount")
             out.append({"title": self.t(c.title, c.name), "name": c.name, "applies": bool(step.value),
                         "condition": self.say.condition(c.when), "runs": runs,
-                        "charge": f"{charge.get('output')} = {amount:.2f}" if amount is not None else None})
+                        "charge": f"{amount:.2f}" if amount is not None else None})
         return out
 
     # --- the next tier --------------------------------------------------------------------------
@@ -301,8 +307,12 @@ class _Report:
                 return [f"{cond}（当前：—）" if self.zh else f"{cond} (you have —)"]
             gap = ""
             if isinstance(have, (int, float)) and isinstance(need, (int, float)) and e.op in ("<", "<=", ">", ">="):
-                diff = need - have if e.op in (">", ">=") else have - need
-                gap = (f"，差 {fmt_value(abs(diff), unit)}" if self.zh else f"; {fmt_value(abs(diff), unit)} to go")
+                diff = abs(need - have)
+                if unit == "share":          # a gap between percentages is in percentage points
+                    amount = f"{diff * 100:.2f}{'个百分点' if self.zh else ' percentage points'}"
+                else:
+                    amount = fmt_value(diff, unit)
+                gap = f"，差 {amount}" if self.zh else f"; {amount} to go"
             return [f"{cond}（当前：{self.fmt(have, unit)}{gap}）" if self.zh
                     else f"{cond} (you have {self.fmt(have, unit)}{gap})"]
         return [self.say.condition(e)]
@@ -350,23 +360,35 @@ class _Report:
 
     # --- dimensions and indicators ---------------------------------------------------------------
     def indicator_row(self, step: Step, ind: ir.Indicator, weight: float | None) -> IndicatorRow:
-        d = step.details
+        d, w = step.details, self.w
         unit = step.unit or _UNIT.get(ind.type, "")
         if "denominator" in d and "numerator" in d:
             sample = f"{d['numerator']} / {d['denominator']}"
         elif "promoters" in d:
-            sample = (f"推荐 {d['promoters']}，贬损 {d['detractors']} / {d['denominator']}" if self.zh else
+            sample = (f"推荐者 {d['promoters']}、贬损者 {d['detractors']}，共 {d['denominator']} 份" if self.zh else
                       f"{d['promoters']} promoters, {d['detractors']} detractors of {d['denominator']}")
         elif "count" in d:
-            sample = f"n = {d['count']}"
+            sample = str(d["count"])
         else:
             sample = "—"
         score = d.get("score")
         score_text = self.fmt(score, "score")
+        rank = d.get("rank") or {}
         if step.value is None:
-            score_text += f" ({self.w['protection'] if score is not None else self.w['left_out']})"
-        elif "rank" in d:
-            score_text += f" = {d['rank']['factor']:g} × {fmt_value(d['rank']['percentile'], 'share')}"
+            note = w["protection"] if score is not None else w["left_out"]
+            score_text += f"{w['lparen']}{note}{w['rparen']}"
+        elif rank.get("floor") and ind.rank is not None:
+            r = ind.rank
+            limit = f"{OP_SYMBOL.get(r.floor_op, r.floor_op)} {format_number(r.floor_value, ind.type, self.lang)}"
+            note = f"数值 {limit} 时得 {r.floor_score:g} 分" if self.zh else f"a value {limit} scores {r.floor_score:g}"
+            score_text += f"{w['lparen']}{note}{w['rparen']}"
+        elif rank.get("fallback") and ind.rank is not None:
+            r = ind.rank
+            note = (f"组内不足{r.min_group}家，得 {r.min_group_score:g} 分" if self.zh
+                    else f"fewer than {r.min_group} in the group: {r.min_group_score:g}")
+            score_text += f"{w['lparen']}{note}{w['rparen']}"
+        elif rank:
+            score_text += f" = {rank['factor']:g} × {fmt_value(rank['percentile'], 'share')}"
         excellent = "—"
         meets = None
         if ind.excellent is not None:
@@ -401,7 +423,10 @@ class _Report:
         for step in self.trace.children:
             if step.kind == "deduction":
                 d = step.details
-                out.append(f"{self.t(step.title, step.name)}: {d['count']} × {d['each']:g} = −{fmt_value(step.value, 'score')}")
+                formula = f"{d['count']} × {d['each']:g} = −{fmt_value(step.value, 'score')}"
+                title = self.t(step.title, step.name)
+                out.append(f"扣分“{title}”：{d['count']} 条 × {d['each']:g} 分 = −{fmt_value(step.value, 'score')}"
+                           if self.zh else f"Deduction “{title}”: {formula}")
         return out
 
     def outputs(self) -> list[tuple[str, str]]:
@@ -437,7 +462,7 @@ class _Report:
         if g.new_tier and g.new_tier != self.row.get("tier") and self.p.tiers:
             name = self.rule_title(self.p.tiers, g.new_tier)
             tier = f"，等级变为“{name}”" if self.zh else f"; tier becomes “{name}”"
-        g.text = (f"{what}，得分 {g.badge}（变为 {new}）{tier}" if self.zh else
+        g.text = (f"{what}，{self.say.score_word()} {g.badge}（升至 {new}）{tier}" if self.zh else
                   f"{what} adds {g.badge} (score {new}){tier}")
         return g
 
@@ -457,8 +482,9 @@ class _Report:
         attrs = self.trace.details.get("attributes", {})
         dims, loose = self.dimensions()
         rows, chart = self.history_rows()
-        attributes = "、".join(f"{self.say.col_noun(k)} {v}" for k, v in attrs.items()) if self.zh else \
-            ", ".join(f"{self.say.col_noun(k)} {v}" for k, v in attrs.items())
+        attributes = ("，" if self.zh else ", ").join(
+            f"{self.say.col_noun(k)}{self.w['colon']}{LABEL[v][1 if self.zh else 0] if k == 'region' and v in LABEL else v}"
+            for k, v in attrs.items())
         return ReportPage(
             lang=self.lang, rubric=self.root.name, rubric_title=self.t(self.root.title, self.root.name),
             merchant=self.mid, attributes=attributes, as_of=self.ev.as_of.isoformat(), zone=self.root.zone,

@@ -16,7 +16,7 @@ from rubric.backends.docs.words import BOOL, COLUMN, EVENT, LABEL
 from rubric.ir import nodes as ir
 
 __all__ = ["OP_SYMBOL", "Speaker", "describe_condition", "describe_measure", "describe_window", "format_duration",
-           "format_number", "number_g"]
+           "format_number", "join_zh", "number_g"]
 
 _DAY, _HOUR, _MIN, _SEC = 86_400_000_000, 3_600_000_000, 60_000_000, 1_000_000
 
@@ -90,11 +90,13 @@ def describe_window(window: ir.Window, lang: str) -> str:
 class _Clause:
     """A row-level condition as a qualifier; `kind` says how it joins a noun in English:
     adj ("on sale", "delivered"), with ("with a video"), have ("that have a review"),
-    whose ("whose first case ...")."""
+    whose ("whose first case ..."). `bare`: the Chinese modifier joins its noun without 的
+    ("1星或2星" + "评价")."""
 
     kind: str
     en: str
     zh: str
+    bare: bool = False
 
     def text(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -119,6 +121,23 @@ def _label(value: str, lang: str) -> str:
 def _quoted(values, lang: str, joiner_en: str = " or ", joiner_zh: str = "或") -> str:
     parts = [f"“{_label(v, lang)}”" for v in values]
     return (joiner_zh if lang == "zh" else joiner_en).join(parts)
+
+
+def join_zh(parts, word: str) -> str:
+    """Chinese parts joined by a conjunction, spaced where it meets a number or Latin letter.
+
+    >>> join_zh(["店铺评分 ≥ 4.4", "店铺评分 < 4.6"], "且"), join_zh(["已发货", "未揽收"], "且")
+    ('店铺评分 ≥ 4.4 且店铺评分 < 4.6', '已发货且未揽收')
+    """
+    out = ""
+    for part in parts:
+        if out:
+            gap_left = " " if out[-1].isascii() and out[-1].isalnum() else ""
+            gap_right = " " if part[:1].isascii() and part[:1].isalnum() else ""
+            out += f"{gap_left}{word}{gap_right}"
+        out += part
+    return out
+
 
 
 class Speaker:
@@ -241,8 +260,26 @@ class Speaker:
         if inner.kind == "is_null":
             return self.q_is_null(ir.IsNull(operand=inner.operand, negate=not inner.negate))
         c = self.clause(inner)
-        return _Clause("adj" if c.kind == "adj" else "where", f"not {c.en}" if c.kind == "adj" else f"where not ({c.en})",
-                       f"不满足（{c.zh}）")
+        en = f"not {c.en}" if c.kind == "adj" else f"where not ({c.en})"
+        return _Clause("adj" if c.kind == "adj" else "where", en, self._not_zh(inner) or f"不满足“{c.zh}”")
+
+    def _not_zh(self, e) -> str | None:
+        """The negation of a deadline comparison as Chinese says it; a missing event (not yet
+        happened) makes the comparison false, so it is covered: "未按承诺送达时间签收"."""
+        if e.kind != "compare" or e.op not in ("<=", "<"):
+            return None
+        left, right = e.left, e.right
+        if left.kind == "arith" and left.op == "-" and right.kind == "const" and right.type == "duration" \
+                and e.op == "<=" and left.left.kind != "as_of":
+            verbs = self.participle(left.left)
+            if verbs is not None:
+                return f"未在{self.row_noun(left.right)}后{self.dur(right.value)}内{verbs[1]}"
+        if _is_time(left) and _is_time(right):
+            verbs = self.participle(left)
+            if verbs is not None:
+                other = self.row_noun(right)
+                return f"未按{other}{verbs[1]}" if e.op == "<=" else f"未在{other}前{verbs[1]}"
+        return None
 
     def q_bool_op(self, e: ir.BoolOp) -> _Clause:
         parts = [self.clause(o) for o in e.operands]
@@ -250,7 +287,7 @@ class Speaker:
         if e.op == "or":
             parts = [_Clause(p.kind, f"({p.en})", f"（{p.zh}）") if o.kind == "bool_op" else p
                      for p, o in zip(parts, e.operands)]
-        return _Clause(parts[0].kind, en_join.join(p.en for p in parts), zh_join.join(p.zh for p in parts))
+        return _Clause(parts[0].kind, en_join.join(p.en for p in parts), join_zh([p.zh for p in parts], zh_join))
 
     def q_is_null(self, e: ir.IsNull) -> _Clause:
         op = e.operand
@@ -308,10 +345,10 @@ class Speaker:
             if lo is not None:
                 a, b = number_g(lo), number_g(hi)
                 if lo == hi:
-                    return _Clause("with", f"with {a} {'star' if lo == 1 else 'stars'}", f"{a}星")
+                    return _Clause("with", f"with {a} {'star' if lo == 1 else 'stars'}", f"{a}星", bare=True)
                 en = f"{a} or {b}" if hi - lo == 1 else f"{a} to {b}"
-                zh = f"{a}或{b}" if hi - lo == 1 else f"{a}至{b}"
-                return _Clause("with", f"with {en} stars", f"{zh}星")
+                zh = f"{a}星或{b}星" if hi - lo == 1 else f"{a}至{b}星"
+                return _Clause("with", f"with {en} stars", zh, bare=True)
         v = number_g(value)
         suffix_en = f" {unit_en}" if unit_en else ""
         op_en = _OP_EN[op]
@@ -370,7 +407,9 @@ class Speaker:
             zh = f"{'、'.join(inner_zh)}的首个{noun_zh}{then.zh}" if inner_zh else f"首个{noun_zh}{then.zh}"
             return _Clause("whose", en, zh)
         en = f"that have {_article(' '.join([one_en] + inner_en))}"
-        zh = f"有{'、'.join(inner_zh)}的{noun_zh}" if inner_zh else f"有{noun_zh}"
+        tests = [self.clause(t) for t in e.tests]
+        joint = "" if e.within_micros is None and tests and all(c.bare for c in tests) else "的"
+        zh = f"有{'、'.join(inner_zh)}{joint}{noun_zh}" if inner_zh else f"有{noun_zh}"
         return _Clause("have", en, zh)
 
     def _after_noun(self, e: ir.Exists) -> str:
@@ -432,7 +471,9 @@ class Speaker:
                 mods.append(f"{verb}在{window}" + ("且" + "且".join(bits) if bits else "") if window
                             else "且".join(bits))
             else:
-                mods.append(f"{window}{verb}" + ("且" + "、".join(bits) if bits else ""))
+                tod = [b for b in bits if b.startswith("当地时间")]
+                rest = [b for b in bits if b not in tod]
+                mods.append("、".join(x for x in (window, *tod) if x) + verb + ("且" + "、".join(rest) if rest else ""))
         if pop.filter is not None:
             mods.append(self.clause(pop.filter).zh)
         return f"{'、'.join(m for m in mods if m)}的{noun}" if any(mods) else noun
@@ -454,16 +495,25 @@ class Speaker:
                     else f"; {noun} without {_article(related)} count too")
         if self.zh:
             excl = f"（先剔除{self.clause(m.excluding).zh}的{noun}）" if m.excluding is not None else ""
-            return f"{self.population(pop)}{excl}中，{num.zh}的{noun}所占比例{note}"
+            return f"{self.population(pop)}{excl}中，{num.zh}{'' if num.bare else '的'}{noun}所占比例{note}"
         excl = f" (leaving out those {self.clause(m.excluding).en})" if m.excluding is not None else ""
         joined = f"that are {num.en}" if num.kind == "adj" else num.en
         return f"Share of {self.population(pop)}{excl} {joined}{note}"
 
     def m_count(self, m: ir.Measure) -> str:
-        return f"{self.population(m.population)}的数量" if self.zh else f"Number of {self.population(m.population)}"
+        if self.zh:
+            return f"{self.population(m.population)}数量"
+        pop, table = self.population(m.population), m.population.table
+        noun = self.noun(table)
+        if noun == self.singular(table):          # an uncountable noun ("content") counts items
+            pop = pop.replace(noun, f"{noun} items", 1)
+        return f"Number of {pop}"
 
     def m_sum(self, m: ir.Measure) -> str:
         what = self.row_noun(m.expr)
+        e = m.expr
+        if self.zh and e.kind == "arith" and e.op == "-" and e.right.kind == "col":
+            return f"{self.population(m.population)}的{self.row_noun(e.left)}合计（扣除{self.row_noun(e.right)}）"
         if self.zh:
             return f"{self.population(m.population)}的{what}之和"
         return f"Total {what} of {self.population(m.population)}"
@@ -500,12 +550,12 @@ class Speaker:
         e = m.expr
         if e.kind == "col" and e.scope == "merchant" and e.type == "bool":
             words = BOOL.get(e.column, (e.column, "", e.column, ""))
-            return f"商家是否{words[2]}（是或否）" if self.zh else f"Whether the merchant {words[0]} (yes or no)"
+            return f"商家是否{words[2]}，取值为是或否" if self.zh else f"Whether the merchant {words[0]}: yes or no"
         if e.kind == "years_since":
             noun = self.row_noun(ir.Col(scope="merchant", table=self.program.data.entity, column=e.column,
                                         type="timestamp"))
             if self.zh:
-                return f"距{noun}的年数（考核日减{noun}日期，除以365.25天）"
+                return f"{noun}至考核时点的年数（相隔天数 ÷ 365.25）"
             return f"Years since {noun} (the time from {noun} to the as-of date ÷ 365.25 days)"
         text = self.merchant(e)
         return text[0].upper() + text[1:] if not self.zh and text else text
@@ -581,15 +631,16 @@ class Speaker:
         return f"{self.merchant(left)} {OP_SYMBOL[e.op]} {self.merchant(right)}"
 
     def x_bool_op(self, e: ir.BoolOp) -> str:
-        joiner = ("且" if e.op == "and" else "或") if self.zh else f" {e.op} "
         parts = [self.merchant(o) for o in e.operands]
         if e.op == "or":
-            parts = [f"({p})" if " and " in p or "且" in p else p for p in parts]
-        return joiner.join(parts)
+            parts = [(f"（{p}）" if self.zh else f"({p})") if " and " in p or "且" in p else p for p in parts]
+        if self.zh:
+            return join_zh(parts, "且" if e.op == "and" else "或")
+        return f" {e.op} ".join(parts)
 
     def x_not(self, e: ir.Not) -> str:
         inner = self.merchant(e.operand)
-        return f"不满足（{inner}）" if self.zh else f"not ({inner})"
+        return f"不满足“{inner}”" if self.zh else f"not ({inner})"
 
     def x_is_null(self, e: ir.IsNull) -> str:
         inner = self.merchant(e.operand)
@@ -672,7 +723,7 @@ def describe_measure(measure: ir.Measure, program: ir.Program, lang: str = "en")
     >>> from rubric.driver import compile_file, shipped_rules_dir
     >>> p = compile_file(shipped_rules_dir() / "tiktok_shop_store_rating.rubric")
     >>> describe_measure(p.indicator("negative_review_rate").measure, p, "zh")
-    '近30天内付款的订单中，有1或2星的评价的订单所占比例；没有评价的订单也计入分母。'
+    '近30天内付款的订单中，有1星或2星评价的订单所占比例；没有评价的订单也计入分母。'
     """
     return Speaker(program, lang).measure(measure)
 

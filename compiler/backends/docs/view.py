@@ -168,15 +168,17 @@ class _Builder:
     def notes(self) -> list[str]:
         out = []
         zone = self.root.zone
-        out.append(f"考核日D指{zone}时区D日00:00：只使用此前发生的数据。" if self.zh else
-                   f"An assessment as of a date D means D at 00:00 in {zone}: only what happened before then counts.")
+        out.append(f"考核日为D日时，考核时点是D日00:00（{zone}），只统计此前发生的数据。" if self.zh else
+                   f"An assessment as of a date D is taken at 00:00 on D ({zone}): only what happened before then "
+                   f"counts.")
         used = {t for t, _ in self.p.needs}
         for table in self.p.data.tables:
             if table.name in used and table.excluded_by:
                 words = BOOL.get(table.excluded_by, (table.excluded_by,) * 4)
                 noun = self.say.noun(table.name)
-                out.append(f"{words[2]}的{noun}不计入任何统计。" if self.zh
-                           else f"{noun[:1].upper() + noun[1:]} that are {words[0]} are left out of every count.")
+                out.append(f"{words[2]}的{noun}不计入任何{noun}统计，与之相关的其他记录仍照常统计。" if self.zh
+                           else f"{noun[:1].upper() + noun[1:]} that are {words[0]} are left out of every count of "
+                                f"{noun}; records attached to them still count.")
         return out
 
     # --- indicators and dimensions ----------------------------------------------------------------
@@ -186,9 +188,7 @@ class _Builder:
         window = None
         if pop is not None and pop.window is not None:
             win = pop.window
-            name = self.t(win.title, win.name)
-            window = self.src.num(f"{describe_window(win, self.lang)}（{name}）" if self.zh
-                                  else f"{describe_window(win, self.lang)} ({name})", win.provenance)
+            window = self.src.num(self.window_text(win), win.provenance)
         direction = None
         if ind.higher_is_better is not None:
             direction = w["higher_better"] if ind.higher_is_better else w["lower_better"]
@@ -209,6 +209,14 @@ class _Builder:
             window=window, direction=direction, excellent=excellent, points=points, chart=chart,
             chart_file=chart_file, rank=self.rank(ind), no_sample=self.no_sample(ind, dim))
 
+    def window_text(self, win: ir.Window) -> str:
+        """The window in words, with its title when the title says something more."""
+        words, name = describe_window(win, self.lang), self.t(win.title, win.name)
+        plain = lambda text: text.lower().removeprefix("in the ").removesuffix("内")  # noqa: E731
+        if plain(name) in plain(words) or name == win.name:
+            return words
+        return f"{words}（{name}）" if self.zh else f"{words} ({name})"
+
     def rank(self, ind: ir.Indicator) -> list[Num]:
         r = ind.rank
         if r is None:
@@ -217,7 +225,7 @@ class _Builder:
         what = "该指标" if self.zh else "the value"
         pct = say.percentile_text(what, r.among, r.group, ind.higher_is_better)
         out = [self.src.num(f"{number_g(r.factor)} × {pct}", r.provenance)]
-        out.append(Num("没有样本的商家不参与排名；并列共享同一百分位。" if self.zh
+        out.append(Num("没有样本的商家不参与排名，数值相同的商家百分位相同。" if self.zh
                        else "Merchants without a sample take no part in the ranking; ties share a percentile."))
         if r.floor_op is not None:
             text = (f"数值 {OP_SYMBOL.get(r.floor_op, r.floor_op)} {self.num(r.floor_value, ind.type)} 时得 "
@@ -252,15 +260,15 @@ class _Builder:
             placed.update(dim.members)
             weights = []
             if dim.member_weights is not None:
-                how = ("加权和（权重固定，不重新分摊）：" if self.zh
-                       else "weighted sum of its indicators' scores (fixed weights, no renormalisation):")
+                how = ("各指标得分的加权和（权重固定，不重新分摊）" if self.zh
+                       else "Weighted sum of its indicators' scores (fixed weights, no renormalisation)")
                 for n, wgt in zip(dim.members, dim.member_weights):
                     ind = self.p.indicator(n)
                     weights.append(self.src.num(f"{self.t(ind.title, n) if ind else n} {number_g(wgt * 100)}%",
                                                 dim.provenance))
             else:
                 how = ("各指标得分的平均值；无样本的指标不参与计算，其权重由其余指标分摊。" if self.zh
-                       else "mean of its indicators' scores; an indicator with no sample is left out and its "
+                       else "Mean of its indicators' scores; an indicator with no sample is left out and its "
                             "weight is shared by the rest.")
             weight = self.src.num(f"{number_g(dim.weight * 100)}%", dim.provenance) if dim.weight is not None else None
             out.append(DimensionView(dim.name, self.t(dim.title, dim.name), f"dim-{dim.name}", weight, how,
@@ -311,14 +319,14 @@ class _Builder:
         if c is not None:
             if c.low is not None and c.high is not None:
                 text = (f"最后将分数限定在 {number_g(c.low)} 至 {number_g(c.high)} 之间。" if self.zh
-                        else f"Finally the score is limited to {number_g(c.low)} .. {number_g(c.high)}.")
+                        else f"Finally the score is limited to the range {number_g(c.low)} to {number_g(c.high)}.")
             elif c.low is not None:
                 text = f"分数最低为 {number_g(c.low)}。" if self.zh else f"The score is floored at {number_g(c.low)}."
             else:
                 text = f"分数最高为 {number_g(c.high)}。" if self.zh else f"The score is capped at {number_g(c.high)}."
             out.append(self.src.num(text, c.provenance))
-        out.append(Num("没有任何样本的商家为“暂无评分”（unrated），没有分数。" if self.zh
-                       else "A merchant with no sample at all is unrated: it has no score."))
+        out.append(Num("没有任何样本的商家没有分数，状态为“暂无评分”。" if self.zh
+                       else "A merchant with no sample at all has no score: it is unrated."))
         return out
 
     def named(self, items) -> list[RuleRow]:
@@ -434,12 +442,13 @@ def build_rule_page(root: ir.Program, lang: str, file: str, *, version: ir.Versi
     b = _Builder(root, program, lang, file, prefix)
     dims, loose = b.dimensions()
     w = UI[lang]
-    status_note = ("在以下状态之前：考核日尚未开店的商家为 not_open；没有任何样本的商家为 unrated。" if lang == "zh" else
-                   "Before these: a merchant not open at the as-of date is not_open; one with no sample at all is "
-                   "unrated.")
+    status_note = ("先于下表判断：考核日尚未开店的商家，状态为“未开店”；没有任何样本的商家，状态为“暂无评分”。"
+                   if lang == "zh" else
+                   "Before these: a merchant not open at the as-of date is “not open”; one with no sample at all is "
+                   "“unrated”.")
     page = RulePage(
         lang=lang, name=root.name, file=file, title=b.t(root.title, root.name),
-        other_title=root.title.text("en" if lang == "zh" else "zh", root.name),
+        other_title=(root.title.zh or "") if lang == "en" else "",     # the platform's own name, on English pages
         overview=b.overview(), notes=b.notes(),
         version_label=(f"{w['per_version']} {b.t(version.title, version.name)} ({period_text(version, lang)})"
                        if version is not None else None),

@@ -83,7 +83,7 @@ def test_tiktok_page_numbers_and_marks(site):
     assert "in each of the last 3 weekly assessments" in html
     assert "charges 0.8% × GMV (output column traffic_fee_amount)" in html
     zh = _read(out / "zh" / "tiktok_shop_store_rating.html")
-    assert "近30天内付款的订单中，有1或2星的评价的订单所占比例；没有评价的订单也计入分母。" in zh
+    assert "近30天内付款的订单中，有1星或2星评价的订单所占比例；没有评价的订单也计入分母。" in zh
     assert "须在最近连续3次周度考核中均满足" in zh
 
 
@@ -100,6 +100,29 @@ def test_star_table_statuses_bands_and_ranks(site):
     douyin = _read(out / "en" / "douyin_experience_score.html")
     assert "Displayed score bands" in douyin and "4.9 – 5" in douyin
     assert "moves one band down (once) when IM dissatisfaction rate ≥ 15%" in douyin
+
+
+# Latin words a Chinese page may show: product and platform names, the language link, the time zone
+_LATIN_OK = {"Rubric", "English", "UTC", "TK", "Shopee", "Feed", "Flash", "Sale", "Mall", "Standard", "Seller", "IM", "NPS"}
+
+
+def _latin_words(page: str) -> set[str]:
+    """Latin words of a page's visible text, leaving out identifiers (in <code>), charts and
+    source file names."""
+    text = re.sub(r"<(style|svg|code|script)\b.*?</\1>", " ", page, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"seeds/[\w.-]+", " ", text)
+    text = re.sub(r"（输出列 \w+）", " ", text)             # a charge names its output column
+    return set(re.findall(r"[A-Za-z]{2,}", text.replace("&amp;", "&").replace("&lt;", "<")))
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_chinese_pages_have_no_english_fragments(site, name):
+    out, _ = site
+    pages = [out / "zh" / f"{name}.html", out / "zh" / "index.html"]
+    pages += list((out / "zh").glob(f"{name}.*.html"))       # versions and the change log
+    for page in pages:
+        assert _latin_words(_read(page)) <= _LATIN_OK, page.name
 
 
 def test_markdown_is_escaped_and_links_charts(site):
@@ -123,7 +146,7 @@ def test_change_log_of_douyin(site):
     assert "in force from 2022-09-26; shown as a shadow score from 2022-09-08" in en
     assert "in force until 2022-09-25" in en
     zh = _read(out / "zh" / "douyin_experience_score.changes.html")
-    assert "自2022-09-26起，“物流品退率”由“物流负向反馈率”取代（物流体验）。" in zh
+    assert "自2022-09-26起，物流体验中的“物流品退率”由“物流负向反馈率”取代。" in zh
     assert "自2022-09-26起，“揽收及时率”的口径变更（72小时 → 48小时）。" in zh
     assert "自2022-09-26起，新增门槛“IM不满意率考核”" in zh
     md = _read(out / "en" / "douyin_experience_score.changes.md")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 
@@ -39,7 +40,7 @@ def test_report_of_a_merchant_below_threshold(tiktok, tmp_path):
     assert f"{row['score']:.2f} / 5" in html
     assert "Below threshold" in html
     # consequences, with the traffic fee charged
-    assert "Traffic adjustment fee" in html and "traffic_fee_amount = " in html
+    assert "Traffic adjustment fee" in html and f"Charge: {row['traffic_fee_amount']:.2f}" in html
     # the distance to the next tier
     assert "To reach “Standard” you still need:" in html
     gap = round(4.6 - row["score"], 2)
@@ -158,3 +159,42 @@ def test_unknown_merchant_and_language(tiktok, tmp_path):
         render_report(p, history, "nobody", tmp_path / "x.html", data=data)
     with pytest.raises(ValueError, match="unknown language"):
         render_report(p, history, "m0001", tmp_path / "x.html", "fr", data=data)
+
+
+_LATIN_OK = {"Rubric", "UTC", "TK", "Feed", "IM", "NPS"}
+
+
+def test_chinese_report_reads_as_chinese(tiktok, tmp_path):
+    p, data, history = tiktok
+    latest = history[-1]
+    mid = _merchant(latest, "below_threshold")
+    row, attributes = latest.results[mid].row, latest.results[mid].trace.details["attributes"]
+    html = render_report(p, history, mid, tmp_path / "r.html", "zh").read_text(encoding="utf-8")
+    text = re.sub(r"<(style|svg|code)\b.*?</\1>", " ", html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", " ", text))
+    # only product names and the merchant's own data (its category) are in Latin letters
+    assert set(re.findall(r"[A-Za-z]{2,}", text)) - {attributes["category"]} <= _LATIN_OK
+    assert "考核日 2024-06-03（UTC）" in html
+    # each past assessment says whether the condition held, not whether the consequence applied
+    assert re.search(r"2024-05-27：\d\.\d\d，(满足条件|不满足条件)", html)
+    # the fee is shown as an amount, not as the name of an output column
+    assert f"费用：{row['traffic_fee_amount']:.2f}" in html
+
+
+def test_ranked_scores_say_how_they_were_computed(programs, sample_dir):
+    """爱采购: a value of 0 scores 0 (no product of 10 × percentile); the peer percentile of a
+    ranked indicator is the one its score used (within the category)."""
+    from rubric.backends.docs.report import build_report
+
+    p = programs["aicaigou_store_score"]
+    latest = evaluate(p, prepare(p, load_data(p, sample_dir)), AS_OF)
+    mid = next(m for m, r in sorted(latest.results.items())
+               if r.row["score"] is not None and r.row["ind.video_active.value"] == 0)
+    page = build_report(p, [latest], mid, "zh")
+    rows = {i.name: i for d in page.dimensions for i in d.indicators}
+    assert rows["video_active"].score == "0.00（数值 ≤ 0 时得 0 分）"
+    pct = peer_percentiles(latest, mid)
+    ranked = [s for s in (latest.results[mid].trace.find("indicator", i.name) for i in p.indicators if i.rank)
+              if "rank" in s.details]
+    assert ranked and all(pct[s.name] == s.details["rank"]["percentile"] for s in ranked)
+    assert rows["inquiry_24h_rate"].sample.count("/") == 1

@@ -23,7 +23,7 @@ CASES = [
     ("tiktok_shop_store_rating", "negative_review_rate", None,
      "Share of orders paid in the last 30 days that have a review with 1 or 2 stars; orders without a review "
      "count too.",
-     "近30天内付款的订单中，有1或2星的评价的订单所占比例；没有评价的订单也计入分母。"),
+     "近30天内付款的订单中，有1星或2星评价的订单所占比例；没有评价的订单也计入分母。"),
     # a bound before as-of and a duration comparison
     ("tiktok_shop_store_rating", "pickup_72h_rate", None,
      "Share of orders paid in the last 30 days and at least 72 h before the assessment time that are first "
@@ -56,7 +56,7 @@ CASES = [
      "Share of orders whose promised delivery time falls in the last 30 days (leaving out those not delivered "
      "by the promised delivery time and with a valid delivery exception) that are delivered by the promised "
      "delivery time.",
-     "承诺送达时间在近30天内的订单（先剔除不满足（签收时间不晚于承诺送达时间）且有有效配送异常的订单）中，"
+     "承诺送达时间在近30天内的订单（先剔除未按承诺送达时间签收且有有效配送异常的订单）中，"
      "签收时间不晚于承诺送达时间的订单所占比例。"),
     ("shopee_service_rating", "return_dispute_rate", None,
      "Share of orders paid in the last 30 days that have a case with kind “return and refund” or that have a "
@@ -76,7 +76,16 @@ CASES = [
     ("aicaigou_store_score", "im_3min_rate", None,
      "Share of IM sessions started in the last 30 days and between 09:00 and 21:00 local time that are answered "
      "at most 3 minutes after the start.",
-     "近30天内发起且当地时间09:00至21:00之间的IM会话中，发起后3分钟内首次回复的IM会话所占比例。"),
+     "近30天内、当地时间09:00至21:00之间发起的IM会话中，发起后3分钟内首次回复的IM会话所占比例。"),
+    # time of day with the event it bounds; leaving out the unanswered short rings
+    ("aicaigou_store_score", "phone_answer_rate", None,
+     "Share of phone calls started in the last 30 days and between 08:00 and 23:00 local time (leaving out those "
+     "not answered and with ring time at most 3 s) that are answered.",
+     "近30天内、当地时间08:00至23:00之间拨入的来电（先剔除未接通且振铃时长不超过3秒的来电）中，已接通的来电所占比例。"),
+    # star ranges read as ranges of stars, without a second 的
+    ("aicaigou_store_score", "share_4star", None,
+     "Share of products on sale with 4 or 5 stars.",
+     "在售的商品中，4星或5星商品所占比例。"),
     # a population with no time column, yes/no filters
     ("aicaigou_store_score", "featured_video_coverage", None,
      "Share of products on sale and featured with a video.",
@@ -90,18 +99,18 @@ CASES = [
      "的订单所占比例。"),
     # count and sum
     ("aicaigou_store_score", "qa_active", None,
-     "Number of content approved in the last 30 days, with kind “Q&A”.",
-     "近30天内审核通过、类型为“问答”的内容的数量。"),
+     "Number of content items approved in the last 30 days, with kind “Q&A”.",
+     "近30天内审核通过、类型为“问答”的内容数量。"),
     ("aicaigou_store_score", "boost_amount", None,
      "Total amount minus refunded amount of boost purchases paid in the last 90 days.",
-     "近90天内付款的推广购买的金额减退款金额之和。"),
+     "近90天内付款的推广购买的金额合计（扣除退款金额）。"),
     # merchant-level expressions
     ("aicaigou_store_score", "identity_verified", None,
-     "Whether the merchant passed identity verification (yes or no).",
-     "商家是否通过真实性认证（是或否）。"),
+     "Whether the merchant passed identity verification: yes or no.",
+     "商家是否通过真实性认证，取值为是或否。"),
     ("aicaigou_store_score", "shop_age", None,
      "Years since the shop's opening (the time from the shop's opening to the as-of date ÷ 365.25 days).",
-     "距开店的年数（考核日减开店日期，除以365.25天）。"),
+     "开店至考核时点的年数（相隔天数 ÷ 365.25）。"),
 ]
 
 
@@ -143,7 +152,7 @@ def test_conditions_of_tiers_statuses_consequences_gates(programs):
     tiktok, shopee, douyin = (programs[n] for n in ("tiktok_shop_store_rating", "shopee_service_rating",
                                                     "douyin_experience_score"))
     assert describe_condition(tiktok.tiers[0].when, tiktok, "en") == "Store rating has no value (no sample)"
-    assert describe_condition(tiktok.consequences[3].when, tiktok, "zh") == "店铺评分 ≥ 4.4且店铺评分 < 4.6"
+    assert describe_condition(tiktok.consequences[3].when, tiktok, "zh") == "店铺评分 ≥ 4.4 且店铺评分 < 4.6"
     assert describe_condition(shopee.statuses[0].when, shopee, "en") == \
         "whole calendar months since the shop opened = 0"
     assert describe_condition(shopee.consequences[0].when, shopee, "zh") == "状态为“正式考核”且服务评价分 < 4.5"
@@ -161,6 +170,13 @@ def test_deduction_populations(programs):
         "disputes opened in the last 30 days, responded to more than 48 h after the dispute's opening or (not "
         "responded to yet and with more than 48 h passed since the dispute's opening)")
     assert say_zh.population(late) == "近30天内发起、发起后超过48小时才响应或（尚未响应且距发起已超过48小时）的纠纷"
+    # `not` of a deadline: not scanned within 2 h (or never scanned) reads as one Chinese clause
+    invalid = shopee.deductions[0].population
+    assert say_en.population(invalid) == (
+        "orders whose promised ship-by time falls in the last 30 days and more than 2 h before the assessment time, "
+        "shipped and not first scanned by the carrier at most 2 h after the promised ship-by time")
+    assert say_zh.population(invalid) == (
+        "承诺发货时间在近30天内且距考核时点超过2小时、已发货且未在承诺发货时间后2小时内揽收（承运商首次扫描）的订单")
 
 
 @pytest.mark.parametrize("start, end, en, zh", [

@@ -183,7 +183,14 @@ class _Builder:
         return exp.Paren(this=_ARITH[e.op](this=left, expression=right))
 
     def r_compare(self, e: ir.Compare, *ctx):
-        return _false_if_null(_CMP[e.op](this=self.row(e.left, *ctx), expression=self.row(e.right, *ctx)))
+        left, right = self.row(e.left, *ctx), self.row(e.right, *ctx)
+        # an integer column against a whole number: compare as integers (`stars <= 2`), the
+        # same test, which the engine can check against a file's column statistics
+        if e.left.kind == "col" and e.left.type == "int" and _whole(e.right):
+            right = _lit(int(e.right.value))
+        elif e.right.kind == "col" and e.right.type == "int" and _whole(e.left):
+            left = _lit(int(e.left.value))
+        return _false_if_null(_CMP[e.op](this=left, expression=right))
 
     def r_is_null(self, e: ir.IsNull, *ctx):
         node = exp.Is(this=self.row(e.operand, *ctx), expression=exp.Null())
@@ -943,6 +950,30 @@ class _Builder:
 
 
 
+def _whole(e) -> bool:
+    return e.kind == "const" and isinstance(e.value, float) and e.value.is_integer() and abs(e.value) < 2 ** 53
+
+
+def _as_filter(cond: exp.Expression) -> exp.Expression:
+    """A condition in WHERE or FILTER (WHERE ...), where NULL drops the row just as FALSE
+    does: COALESCE(c, FALSE) is c at the top of the conjunction (never under a NOT), which
+    lets the engine push c into the scan (DuckDB checks it against Parquet statistics)."""
+    if isinstance(cond, exp.And):
+        return exp.And(this=_as_filter(cond.this), expression=_as_filter(cond.expression))
+    if isinstance(cond, exp.Paren) and isinstance(cond.this, exp.And):
+        return exp.Paren(this=_as_filter(cond.this))
+    if (isinstance(cond, exp.Coalesce) and len(cond.expressions) == 1 and isinstance(cond.expressions[0], exp.Boolean)
+            and cond.expressions[0].this is False):
+        return _as_filter(cond.this)
+    return cond
+
+
+def _filters_plain(query: exp.Expression) -> exp.Expression:
+    for where in list(query.find_all(exp.Where)):
+        where.set("this", _as_filter(where.this))
+    return query
+
+
 def _uses_outer(e: ir.Exists) -> bool:
     return any(getattr(n, "kind", None) == "col" and n.scope == "outer" for t in e.tests for n in _walk(t))
 
@@ -1014,4 +1045,4 @@ def build_query(program: ir.Program, as_of: date, explain: bool = False, suffix:
         past = _Builder(program, past_as_of(as_of, cadence, k), suffix=f"{suffix}_h{cadence[0]}{k}")
         past.build(False)
         past_ctes.append((cadence, k, past))
-    return main.finish(final, past_ctes)
+    return _filters_plain(main.finish(final, past_ctes))

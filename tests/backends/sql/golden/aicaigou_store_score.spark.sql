@@ -14,35 +14,31 @@ WITH m AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE)) AS i0_den_0,
+      `t`.`on_sale`) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE)
-      AND COALESCE(`t`.`star_rating` >= CAST(3.0 AS DOUBLE), FALSE)) AS i0_num_1,
+      `t`.`on_sale` AND `t`.`star_rating` >= 3) AS i0_num_1,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE)) AS i1_den_2,
+      `t`.`on_sale`) AS i1_den_2,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE)
-      AND COALESCE(`t`.`star_rating` >= CAST(4.0 AS DOUBLE), FALSE)) AS i1_num_3,
+      `t`.`on_sale` AND `t`.`star_rating` >= 4) AS i1_num_3,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE)) AS i2_den_4,
+      `t`.`on_sale`) AS i2_den_4,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE)
-      AND COALESCE(`t`.`star_rating` = CAST(5.0 AS DOUBLE), FALSE)) AS i2_num_5,
+      `t`.`on_sale` AND `t`.`star_rating` = 5) AS i2_num_5,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE) AND COALESCE(`t`.`featured`, FALSE)) AS i3_den_6,
+      `t`.`on_sale` AND `t`.`featured`) AS i3_den_6,
     COUNT(*) FILTER(WHERE
       (
-        COALESCE(`t`.`on_sale`, FALSE) AND COALESCE(`t`.`featured`, FALSE)
-      )
-      AND COALESCE(`t`.`has_video`, FALSE)) AS i3_num_7,
+        `t`.`on_sale` AND `t`.`featured`
+      ) AND `t`.`has_video`) AS i3_num_7,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE)) AS i6_den_8,
+      `t`.`on_sale`) AS i6_den_8,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE) AND COALESCE(`t`.`assured`, FALSE)) AS i6_num_9,
+      `t`.`on_sale` AND `t`.`assured`) AS i6_num_9,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE)) AS i18_den_10,
+      `t`.`on_sale`) AS i18_den_10,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`on_sale`, FALSE) AND NOT `t`.`duplicate_of` IS NULL) AS i18_num_11
+      `t`.`on_sale` AND NOT `t`.`duplicate_of` IS NULL) AS i18_num_11
   FROM products AS t
   GROUP BY
     `t`.`merchant_id`
@@ -51,17 +47,14 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i8_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`responded_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`responded_at`
-            END
-          ) - UNIX_MICROS(`t`.`received_at`)
-        ) <= 86400000000,
-        FALSE
-      )) AS i8_num_1
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`responded_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`responded_at`
+          END
+        ) - UNIX_MICROS(`t`.`received_at`)
+      ) <= 86400000000) AS i8_num_1
   FROM inquiries AS t
   WHERE
     `t`.`received_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -74,17 +67,14 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_response_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_response_at`
-            END
-          ) - UNIX_MICROS(`t`.`started_at`)
-        ) <= 180000000,
-        FALSE
-      )) AS i9_num_1
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_response_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_response_at`
+          END
+        ) - UNIX_MICROS(`t`.`started_at`)
+      ) <= 180000000) AS i9_num_1
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -114,7 +104,7 @@ WITH m AS (
         )
         AND COALESCE(`t`.`ring_seconds` <= CAST(3.0 AS DOUBLE), FALSE)
       )
-      AND COALESCE(`t`.`answered`, FALSE)) AS i10_num_1
+      AND `t`.`answered`) AS i10_num_1
   FROM calls AS t
   WHERE
     `t`.`started_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -132,50 +122,38 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i11_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r1`.`order_id`
-          FROM after_sales AS r1
-          WHERE
-            `r1`.`requested_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`reason` = 'quality', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r1`.`order_id`
+        FROM after_sales AS r1
+        WHERE
+          `r1`.`requested_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r1`.`reason` = 'quality'
       )) AS i11_num_1,
     COUNT(*) FILTER(WHERE
       COALESCE(
-        COALESCE(
-          UNIX_MICROS(`t`.`promised_ship_by`),
-          (
-            UNIX_MICROS(`t`.`paid_at`) + 172800000000
-          )
-        ) < 1717344000000000,
-        FALSE
-      )) AS i12_den_2,
+        UNIX_MICROS(`t`.`promised_ship_by`),
+        (
+          UNIX_MICROS(`t`.`paid_at`) + 172800000000
+        )
+      ) < 1717344000000000) AS i12_den_2,
     COUNT(*) FILTER(WHERE
       COALESCE(
-        COALESCE(
-          UNIX_MICROS(`t`.`promised_ship_by`),
-          (
-            UNIX_MICROS(`t`.`paid_at`) + 172800000000
-          )
-        ) < 1717344000000000,
-        FALSE
-      )
-      AND COALESCE(
-        UNIX_MICROS(
-          CASE
-            WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`shipped_at`
-          END
-        ) <= COALESCE(
-          UNIX_MICROS(`t`.`promised_ship_by`),
-          (
-            UNIX_MICROS(`t`.`paid_at`) + 172800000000
-          )
-        ),
-        FALSE
+        UNIX_MICROS(`t`.`promised_ship_by`),
+        (
+          UNIX_MICROS(`t`.`paid_at`) + 172800000000
+        )
+      ) < 1717344000000000
+      AND UNIX_MICROS(
+        CASE
+          WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`shipped_at`
+        END
+      ) <= COALESCE(
+        UNIX_MICROS(`t`.`promised_ship_by`),
+        (
+          UNIX_MICROS(`t`.`paid_at`) + 172800000000
+        )
       )) AS i12_num_3,
     COUNT(*) AS i17_n_4
   FROM orders AS t
@@ -219,9 +197,9 @@ WITH m AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`kind` = 'qa', FALSE)) AS i14_n_0,
+      `t`.`kind` = 'qa') AS i14_n_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`kind` = 'video', FALSE)) AS i15_n_1
+      `t`.`kind` = 'video') AS i15_n_1
   FROM content AS t
   WHERE
     `t`.`approved_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)

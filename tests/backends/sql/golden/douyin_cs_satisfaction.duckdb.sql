@@ -23,28 +23,28 @@ WITH m AS (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" IN ('very_satisfied', 'satisfied'), FALSE)) AS i0_num_1,
+      AND "t"."rating" IN ('very_satisfied', 'satisfied')) AS i0_num_1,
     COUNT(*) FILTER(WHERE
       (
         NOT "t"."rating" IS NULL AND NOT (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" IN ('very_satisfied', 'satisfied'), FALSE)) AS o1_n_2,
+      AND "t"."rating" IN ('very_satisfied', 'satisfied')) AS o1_n_2,
     COUNT(*) FILTER(WHERE
       (
         NOT "t"."rating" IS NULL AND NOT (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" = 'neutral', FALSE)) AS o2_n_3,
+      AND "t"."rating" = 'neutral') AS o2_n_3,
     COUNT(*) FILTER(WHERE
       (
         NOT "t"."rating" IS NULL AND NOT (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS o3_n_4
+      AND "t"."rating" IN ('dissatisfied', 'very_dissatisfied')) AS o3_n_4
   FROM im_sessions AS t
   WHERE
     "t"."started_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)

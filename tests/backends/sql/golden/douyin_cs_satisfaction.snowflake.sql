@@ -21,7 +21,7 @@ WITH m AS (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" IN ('very_satisfied', 'satisfied'), FALSE)
+      AND "t"."rating" IN ('very_satisfied', 'satisfied')
     ) AS i0_num_1,
     COUNT_IF(
       (
@@ -29,7 +29,7 @@ WITH m AS (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" IN ('very_satisfied', 'satisfied'), FALSE)
+      AND "t"."rating" IN ('very_satisfied', 'satisfied')
     ) AS o1_n_2,
     COUNT_IF(
       (
@@ -37,7 +37,7 @@ WITH m AS (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" = 'neutral', FALSE)
+      AND "t"."rating" = 'neutral'
     ) AS o2_n_3,
     COUNT_IF(
       (
@@ -45,7 +45,7 @@ WITH m AS (
           COALESCE("t"."reported_malicious", FALSE)
         )
       )
-      AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)
+      AND "t"."rating" IN ('dissatisfied', 'very_dissatisfied')
     ) AS o3_n_4
   FROM im_sessions AS t
   WHERE

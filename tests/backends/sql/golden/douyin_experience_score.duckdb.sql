@@ -21,7 +21,7 @@ FROM (
       "t"."merchant_id" AS merchant_id,
       COUNT(*) AS i0_den_0,
       COUNT(*) FILTER(WHERE
-        COALESCE("t"."stars" <= CAST(2.0 AS DOUBLE), FALSE)) AS i0_num_1
+        "t"."stars" <= 2) AS i0_num_1
     FROM reviews AS t
     WHERE
       "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -33,32 +33,26 @@ FROM (
       "t"."merchant_id" AS merchant_id,
       COUNT(*) AS i1_den_0,
       COUNT(*) FILTER(WHERE
-        COALESCE(
-          "t"."order_id" IN (
-            SELECT
-              "r1"."order_id"
-            FROM after_sales AS r1
-            WHERE
-              "r1"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              AND COALESCE("r1"."reason" = 'quality', FALSE)
-          ),
-          FALSE
+        "t"."order_id" IN (
+          SELECT
+            "r1"."order_id"
+          FROM after_sales AS r1
+          WHERE
+            "r1"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            AND "r1"."reason" = 'quality'
         )) AS i1_num_1,
       COUNT(*) FILTER(WHERE
         "t"."paid_at" <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i2_den_2,
       COUNT(*) FILTER(WHERE
         "t"."paid_at" <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          (
-            EPOCH_US(
-              CASE
-                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_scan_at"
-              END
-            ) - EPOCH_US("t"."paid_at")
-          ) <= 259200000000,
-          FALSE
-        )) AS i2_num_3,
+        AND (
+          EPOCH_US(
+            CASE
+              WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_scan_at"
+            END
+          ) - EPOCH_US("t"."paid_at")
+        ) <= 259200000000) AS i2_num_3,
       SUM(
         (
           EPOCH_US(
@@ -125,27 +119,21 @@ FROM (
       "t"."merchant_id" AS merchant_id,
       COUNT(*) AS i4_den_0,
       COUNT(*) FILTER(WHERE
-        COALESCE(
-          (
-            SELECT
-              MIN(
-                CASE WHEN COALESCE("r2"."reason" = 'logistics', FALSE) THEN "r2"."requested_at" END
-              ) = MIN("r2"."requested_at")
-            FROM after_sales AS r2
-            WHERE
-              "r2"."order_id" = "t"."order_id"
-              AND "r2"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              AND COALESCE(
-                EPOCH_US("r2"."requested_at") - EPOCH_US(
-                  CASE
-                    WHEN "t"."shipped_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                    THEN "t"."shipped_at"
-                  END
-                ) BETWEEN 0 AND 1209600000000,
-                FALSE
-              )
-          ),
-          FALSE
+        (
+          SELECT
+            MIN(
+              CASE WHEN COALESCE("r2"."reason" = 'logistics', FALSE) THEN "r2"."requested_at" END
+            ) = MIN("r2"."requested_at")
+          FROM after_sales AS r2
+          WHERE
+            "r2"."order_id" = "t"."order_id"
+            AND "r2"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            AND EPOCH_US("r2"."requested_at") - EPOCH_US(
+              CASE
+                WHEN "t"."shipped_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."shipped_at"
+              END
+            ) BETWEEN 0 AND 1209600000000
         )) AS i4_num_1
     FROM orders AS t
     WHERE
@@ -168,22 +156,19 @@ FROM (
             COALESCE("t"."reported_malicious", FALSE)
           )
         )
-        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1,
+        AND "t"."rating" IN ('dissatisfied', 'very_dissatisfied')) AS i5_num_1,
       COUNT(*) FILTER(WHERE
         "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)) AS i6_den_2,
       COUNT(*) FILTER(WHERE
         "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          (
-            EPOCH_US(
-              CASE
-                WHEN "t"."first_response_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_response_at"
-              END
-            ) - EPOCH_US("t"."started_at")
-          ) <= 180000000,
-          FALSE
-        )) AS i6_num_3
+        AND (
+          EPOCH_US(
+            CASE
+              WHEN "t"."first_response_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_response_at"
+            END
+          ) - EPOCH_US("t"."started_at")
+        ) <= 180000000) AS i6_num_3
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -737,7 +722,7 @@ LEFT JOIN (
       "t"."merchant_id" AS merchant_id,
       COUNT(*) AS i0_den_0,
       COUNT(*) FILTER(WHERE
-        COALESCE("t"."stars" <= CAST(2.0 AS DOUBLE), FALSE)) AS i0_num_1
+        "t"."stars" <= 2) AS i0_num_1
     FROM reviews AS t
     WHERE
       "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -751,16 +736,13 @@ LEFT JOIN (
         "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i1_den_0,
       COUNT(*) FILTER(WHERE
         "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          "t"."order_id" IN (
-            SELECT
-              "r1"."order_id"
-            FROM after_sales AS r1
-            WHERE
-              "r1"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              AND COALESCE("r1"."reason" = 'quality', FALSE)
-          ),
-          FALSE
+        AND "t"."order_id" IN (
+          SELECT
+            "r1"."order_id"
+          FROM after_sales AS r1
+          WHERE
+            "r1"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            AND "r1"."reason" = 'quality'
         )) AS i1_num_1,
       COUNT(*) FILTER(WHERE
         "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -768,17 +750,14 @@ LEFT JOIN (
       COUNT(*) FILTER(WHERE
         "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
         AND "t"."paid_at" <= CAST('2022-09-17 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          (
-            EPOCH_US(
-              CASE
-                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_scan_at"
-              END
-            ) - EPOCH_US("t"."paid_at")
-          ) <= 172800000000,
-          FALSE
-        )) AS i2_num_3,
+        AND (
+          EPOCH_US(
+            CASE
+              WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_scan_at"
+            END
+          ) - EPOCH_US("t"."paid_at")
+        ) <= 172800000000) AS i2_num_3,
       SUM(
         (
           EPOCH_US(
@@ -850,11 +829,8 @@ LEFT JOIN (
           WHERE
             "r2"."order_id" = "t"."order_id"
             AND "r2"."created_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r2"."topic" = 'logistics', FALSE)
-            AND COALESCE(
-              EPOCH_US("r2"."created_at") - EPOCH_US("t"."paid_at") BETWEEN 0 AND 1209600000000,
-              FALSE
-            )
+            AND "r2"."topic" = 'logistics'
+            AND EPOCH_US("r2"."created_at") - EPOCH_US("t"."paid_at") BETWEEN 0 AND 1209600000000
         )) AS i4_num_7
     FROM orders AS t
     WHERE
@@ -876,22 +852,19 @@ LEFT JOIN (
             COALESCE("t"."reported_malicious", FALSE)
           )
         )
-        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1,
+        AND "t"."rating" IN ('dissatisfied', 'very_dissatisfied')) AS i5_num_1,
       COUNT(*) FILTER(WHERE
         "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)) AS i6_den_2,
       COUNT(*) FILTER(WHERE
         "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          (
-            EPOCH_US(
-              CASE
-                WHEN "t"."first_response_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_response_at"
-              END
-            ) - EPOCH_US("t"."started_at")
-          ) <= 180000000,
-          FALSE
-        )) AS i6_num_3
+        AND (
+          EPOCH_US(
+            CASE
+              WHEN "t"."first_response_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_response_at"
+            END
+          ) - EPOCH_US("t"."started_at")
+        ) <= 180000000) AS i6_num_3
     FROM im_sessions AS t
     WHERE
       "t"."started_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)

@@ -19,7 +19,7 @@ FROM (
     SELECT
       "t"."merchant_id" AS merchant_id,
       COUNT(*) AS i0_den_0,
-      COUNT_IF(COALESCE("t"."stars" <= CAST(2.0 AS DOUBLE), FALSE)) AS i0_num_1
+      COUNT_IF("t"."stars" <= 2) AS i0_num_1
     FROM reviews AS t
     WHERE
       "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -31,33 +31,27 @@ FROM (
       "t"."merchant_id" AS merchant_id,
       COUNT(*) AS i1_den_0,
       COUNT_IF(
-        COALESCE(
-          "t"."order_id" IN (
-            SELECT
-              "r1"."order_id"
-            FROM after_sales AS r1
-            WHERE
-              "r1"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              AND COALESCE("r1"."reason" = 'quality', FALSE)
-          ),
-          FALSE
+        "t"."order_id" IN (
+          SELECT
+            "r1"."order_id"
+          FROM after_sales AS r1
+          WHERE
+            "r1"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            AND "r1"."reason" = 'quality'
         )
       ) AS i1_num_1,
       COUNT_IF("t"."paid_at" <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i2_den_2,
       COUNT_IF(
         "t"."paid_at" <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          (
-            DATE_PART(
-              EPOCH_MICROSECOND,
-              CASE
-                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_scan_at"
-              END
-            ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
-          ) <= 259200000000,
-          FALSE
-        )
+        AND (
+          DATE_PART(
+            EPOCH_MICROSECOND,
+            CASE
+              WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_scan_at"
+            END
+          ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
+        ) <= 259200000000
       ) AS i2_num_3,
       SUM(
         IFF(
@@ -139,28 +133,22 @@ FROM (
       "t"."merchant_id" AS merchant_id,
       COUNT(*) AS i4_den_0,
       COUNT_IF(
-        COALESCE(
-          (
-            SELECT
-              MIN(
-                CASE WHEN COALESCE("r2"."reason" = 'logistics', FALSE) THEN "r2"."requested_at" END
-              ) = MIN("r2"."requested_at")
-            FROM after_sales AS r2
-            WHERE
-              "r2"."order_id" = "t"."order_id"
-              AND "r2"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              AND COALESCE(
-                DATE_PART(EPOCH_MICROSECOND, "r2"."requested_at") - DATE_PART(
-                  EPOCH_MICROSECOND,
-                  CASE
-                    WHEN "t"."shipped_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                    THEN "t"."shipped_at"
-                  END
-                ) BETWEEN 0 AND 1209600000000,
-                FALSE
-              )
-          ),
-          FALSE
+        (
+          SELECT
+            MIN(
+              CASE WHEN COALESCE("r2"."reason" = 'logistics', FALSE) THEN "r2"."requested_at" END
+            ) = MIN("r2"."requested_at")
+          FROM after_sales AS r2
+          WHERE
+            "r2"."order_id" = "t"."order_id"
+            AND "r2"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            AND DATE_PART(EPOCH_MICROSECOND, "r2"."requested_at") - DATE_PART(
+              EPOCH_MICROSECOND,
+              CASE
+                WHEN "t"."shipped_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+                THEN "t"."shipped_at"
+              END
+            ) BETWEEN 0 AND 1209600000000
         )
       ) AS i4_num_1
     FROM orders AS t
@@ -183,23 +171,20 @@ FROM (
             COALESCE("t"."reported_malicious", FALSE)
           )
         )
-        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)
+        AND "t"."rating" IN ('dissatisfied', 'very_dissatisfied')
       ) AS i5_num_1,
       COUNT_IF("t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)) AS i6_den_2,
       COUNT_IF(
         "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          (
-            DATE_PART(
-              EPOCH_MICROSECOND,
-              CASE
-                WHEN "t"."first_response_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_response_at"
-              END
-            ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
-          ) <= 180000000,
-          FALSE
-        )
+        AND (
+          DATE_PART(
+            EPOCH_MICROSECOND,
+            CASE
+              WHEN "t"."first_response_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_response_at"
+            END
+          ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
+        ) <= 180000000
       ) AS i6_num_3
     FROM im_sessions AS t
     WHERE
@@ -771,7 +756,7 @@ LEFT JOIN (
     SELECT
       "t"."merchant_id" AS merchant_id,
       COUNT(*) AS i0_den_0,
-      COUNT_IF(COALESCE("t"."stars" <= CAST(2.0 AS DOUBLE), FALSE)) AS i0_num_1
+      COUNT_IF("t"."stars" <= 2) AS i0_num_1
     FROM reviews AS t
     WHERE
       "t"."rated_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -784,16 +769,13 @@ LEFT JOIN (
       COUNT_IF("t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i1_den_0,
       COUNT_IF(
         "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          "t"."order_id" IN (
-            SELECT
-              "r1"."order_id"
-            FROM after_sales AS r1
-            WHERE
-              "r1"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              AND COALESCE("r1"."reason" = 'quality', FALSE)
-          ),
-          FALSE
+        AND "t"."order_id" IN (
+          SELECT
+            "r1"."order_id"
+          FROM after_sales AS r1
+          WHERE
+            "r1"."requested_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            AND "r1"."reason" = 'quality'
         )
       ) AS i1_num_1,
       COUNT_IF(
@@ -803,18 +785,15 @@ LEFT JOIN (
       COUNT_IF(
         "t"."paid_at" >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMPTZ)
         AND "t"."paid_at" <= CAST('2022-09-17 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          (
-            DATE_PART(
-              EPOCH_MICROSECOND,
-              CASE
-                WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_scan_at"
-              END
-            ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
-          ) <= 172800000000,
-          FALSE
-        )
+        AND (
+          DATE_PART(
+            EPOCH_MICROSECOND,
+            CASE
+              WHEN "t"."first_scan_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_scan_at"
+            END
+          ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
+        ) <= 172800000000
       ) AS i2_num_3,
       SUM(
         IFF(
@@ -900,11 +879,8 @@ LEFT JOIN (
           WHERE
             "r2"."order_id" = "t"."order_id"
             AND "r2"."created_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r2"."topic" = 'logistics', FALSE)
-            AND COALESCE(
-              DATE_PART(EPOCH_MICROSECOND, "r2"."created_at") - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at") BETWEEN 0 AND 1209600000000,
-              FALSE
-            )
+            AND "r2"."topic" = 'logistics'
+            AND DATE_PART(EPOCH_MICROSECOND, "r2"."created_at") - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at") BETWEEN 0 AND 1209600000000
         )
       ) AS i4_num_7
     FROM orders AS t
@@ -926,23 +902,20 @@ LEFT JOIN (
             COALESCE("t"."reported_malicious", FALSE)
           )
         )
-        AND COALESCE("t"."rating" IN ('dissatisfied', 'very_dissatisfied'), FALSE)
+        AND "t"."rating" IN ('dissatisfied', 'very_dissatisfied')
       ) AS i5_num_1,
       COUNT_IF("t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)) AS i6_den_2,
       COUNT_IF(
         "t"."started_at" <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMPTZ)
-        AND COALESCE(
-          (
-            DATE_PART(
-              EPOCH_MICROSECOND,
-              CASE
-                WHEN "t"."first_response_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-                THEN "t"."first_response_at"
-              END
-            ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
-          ) <= 180000000,
-          FALSE
-        )
+        AND (
+          DATE_PART(
+            EPOCH_MICROSECOND,
+            CASE
+              WHEN "t"."first_response_at" < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+              THEN "t"."first_response_at"
+            END
+          ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
+        ) <= 180000000
       ) AS i6_num_3
     FROM im_sessions AS t
     WHERE

@@ -15,7 +15,7 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`stars` <= CAST(2.0 AS DOUBLE), FALSE)) AS i0_num_1
+      `t`.`stars` <= 2) AS i0_num_1
   FROM reviews AS t
   WHERE
     `t`.`rated_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -27,32 +27,26 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i1_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r1`.`order_id`
-          FROM after_sales AS r1
-          WHERE
-            `r1`.`requested_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`reason` = 'quality', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r1`.`order_id`
+        FROM after_sales AS r1
+        WHERE
+          `r1`.`requested_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r1`.`reason` = 'quality'
       )) AS i1_num_1,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMP)) AS i2_den_2,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` <= CAST('2022-09-16 16:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`paid_at`)
-        ) <= 259200000000,
-        FALSE
-      )) AS i2_num_3,
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) - UNIX_MICROS(`t`.`paid_at`)
+      ) <= 259200000000) AS i2_num_3,
     SUM(
       (
         UNIX_MICROS(
@@ -119,27 +113,21 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i4_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          SELECT
-            MIN(
-              CASE WHEN COALESCE(`r2`.`reason` = 'logistics', FALSE) THEN `r2`.`requested_at` END
-            ) = MIN(`r2`.`requested_at`)
-          FROM after_sales AS r2
-          WHERE
-            `r2`.`order_id` = `t`.`order_id`
-            AND `r2`.`requested_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(
-              UNIX_MICROS(`r2`.`requested_at`) - UNIX_MICROS(
-                CASE
-                  WHEN `t`.`shipped_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-                  THEN `t`.`shipped_at`
-                END
-              ) BETWEEN 0 AND 1209600000000,
-              FALSE
-            )
-        ),
-        FALSE
+      (
+        SELECT
+          MIN(
+            CASE WHEN COALESCE(`r2`.`reason` = 'logistics', FALSE) THEN `r2`.`requested_at` END
+          ) = MIN(`r2`.`requested_at`)
+        FROM after_sales AS r2
+        WHERE
+          `r2`.`order_id` = `t`.`order_id`
+          AND `r2`.`requested_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+          AND UNIX_MICROS(`r2`.`requested_at`) - UNIX_MICROS(
+            CASE
+              WHEN `t`.`shipped_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+              THEN `t`.`shipped_at`
+            END
+          ) BETWEEN 0 AND 1209600000000
       )) AS i4_num_1
   FROM orders AS t
   WHERE
@@ -162,22 +150,19 @@ WITH m AS (
           COALESCE(`t`.`reported_malicious`, FALSE)
         )
       )
-      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1,
+      AND `t`.`rating` IN ('dissatisfied', 'very_dissatisfied')) AS i5_num_1,
     COUNT(*) FILTER(WHERE
       `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)) AS i6_den_2,
     COUNT(*) FILTER(WHERE
       `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_response_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_response_at`
-            END
-          ) - UNIX_MICROS(`t`.`started_at`)
-        ) <= 180000000,
-        FALSE
-      )) AS i6_num_3
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_response_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_response_at`
+          END
+        ) - UNIX_MICROS(`t`.`started_at`)
+      ) <= 180000000) AS i6_num_3
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -696,7 +681,7 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`stars` <= CAST(2.0 AS DOUBLE), FALSE)) AS i0_num_1
+      `t`.`stars` <= 2) AS i0_num_1
   FROM reviews AS t
   WHERE
     `t`.`rated_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -710,16 +695,13 @@ WITH m AS (
       `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)) AS i1_den_0,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r1`.`order_id`
-          FROM after_sales AS r1
-          WHERE
-            `r1`.`requested_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`reason` = 'quality', FALSE)
-        ),
-        FALSE
+      AND `t`.`order_id` IN (
+        SELECT
+          `r1`.`order_id`
+        FROM after_sales AS r1
+        WHERE
+          `r1`.`requested_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r1`.`reason` = 'quality'
       )) AS i1_num_1,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -727,17 +709,14 @@ WITH m AS (
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` >= CAST('2022-06-21 16:00:00.000000+00:00' AS TIMESTAMP)
       AND `t`.`paid_at` <= CAST('2022-09-17 16:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`paid_at`)
-        ) <= 172800000000,
-        FALSE
-      )) AS i2_num_3,
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) - UNIX_MICROS(`t`.`paid_at`)
+      ) <= 172800000000) AS i2_num_3,
     SUM(
       (
         UNIX_MICROS(
@@ -809,11 +788,8 @@ WITH m AS (
         WHERE
           `r2`.`order_id` = `t`.`order_id`
           AND `r2`.`created_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-          AND COALESCE(`r2`.`topic` = 'logistics', FALSE)
-          AND COALESCE(
-            UNIX_MICROS(`r2`.`created_at`) - UNIX_MICROS(`t`.`paid_at`) BETWEEN 0 AND 1209600000000,
-            FALSE
-          )
+          AND `r2`.`topic` = 'logistics'
+          AND UNIX_MICROS(`r2`.`created_at`) - UNIX_MICROS(`t`.`paid_at`) BETWEEN 0 AND 1209600000000
       )) AS i4_num_7
   FROM orders AS t
   WHERE
@@ -835,22 +811,19 @@ WITH m AS (
           COALESCE(`t`.`reported_malicious`, FALSE)
         )
       )
-      AND COALESCE(`t`.`rating` IN ('dissatisfied', 'very_dissatisfied'), FALSE)) AS i5_num_1,
+      AND `t`.`rating` IN ('dissatisfied', 'very_dissatisfied')) AS i5_num_1,
     COUNT(*) FILTER(WHERE
       `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)) AS i6_den_2,
     COUNT(*) FILTER(WHERE
       `t`.`started_at` <= CAST('2022-09-19 15:57:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_response_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_response_at`
-            END
-          ) - UNIX_MICROS(`t`.`started_at`)
-        ) <= 180000000,
-        FALSE
-      )) AS i6_num_3
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_response_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_response_at`
+          END
+        ) - UNIX_MICROS(`t`.`started_at`)
+      ) <= 180000000) AS i6_num_3
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2022-09-19 16:00:00.000000+00:00' AS TIMESTAMP)

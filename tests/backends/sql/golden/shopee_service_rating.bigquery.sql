@@ -14,26 +14,20 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNTIF(
-      COALESCE(
+      UNIX_MICROS(
+        CASE
+          WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`shipped_at`
+        END
+      ) <= UNIX_MICROS(`t`.`promised_ship_by`)
+      AND (
         UNIX_MICROS(
           CASE
-            WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`shipped_at`
+            WHEN `t`.`first_scan_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
           END
-        ) <= UNIX_MICROS(`t`.`promised_ship_by`),
-        FALSE
-      )
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`promised_ship_by`)
-        ) <= 7200000000,
-        FALSE
-      )
+        ) - UNIX_MICROS(`t`.`promised_ship_by`)
+      ) <= 7200000000
     ) AS i0_num_1,
     COUNTIF(
       NOT UNIX_MICROS(
@@ -98,15 +92,12 @@ WITH m AS (
         )
         AND COALESCE(`t`.`delivery_exception`, FALSE)
       )
-      AND COALESCE(
-        UNIX_MICROS(
-          CASE
-            WHEN `t`.`delivered_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`delivered_at`
-          END
-        ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
-        FALSE
-      )
+      AND UNIX_MICROS(
+        CASE
+          WHEN `t`.`delivered_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`delivered_at`
+        END
+      ) <= UNIX_MICROS(`t`.`promised_deliver_by`)
     ) AS i1_num_1
   FROM orders AS t
   WHERE
@@ -128,7 +119,7 @@ WITH m AS (
           FROM after_sales AS r1
           WHERE
             `r1`.`requested_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`kind` = 'return_refund', FALSE)
+            AND `r1`.`kind` = 'return_refund'
         ),
         FALSE
       )
@@ -516,26 +507,20 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNTIF(
-      COALESCE(
+      UNIX_MICROS(
+        CASE
+          WHEN `t`.`shipped_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`shipped_at`
+        END
+      ) <= UNIX_MICROS(`t`.`promised_ship_by`)
+      AND (
         UNIX_MICROS(
           CASE
-            WHEN `t`.`shipped_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`shipped_at`
+            WHEN `t`.`first_scan_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
           END
-        ) <= UNIX_MICROS(`t`.`promised_ship_by`),
-        FALSE
-      )
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`promised_ship_by`)
-        ) <= 7200000000,
-        FALSE
-      )
+        ) - UNIX_MICROS(`t`.`promised_ship_by`)
+      ) <= 7200000000
     ) AS i0_num_1,
     COUNTIF(
       NOT UNIX_MICROS(
@@ -600,15 +585,12 @@ WITH m AS (
         )
         AND COALESCE(`t`.`delivery_exception`, FALSE)
       )
-      AND COALESCE(
-        UNIX_MICROS(
-          CASE
-            WHEN `t`.`delivered_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`delivered_at`
-          END
-        ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
-        FALSE
-      )
+      AND UNIX_MICROS(
+        CASE
+          WHEN `t`.`delivered_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`delivered_at`
+        END
+      ) <= UNIX_MICROS(`t`.`promised_deliver_by`)
     ) AS i1_num_1
   FROM orders AS t
   WHERE
@@ -630,7 +612,7 @@ WITH m AS (
           FROM after_sales AS r1
           WHERE
             `r1`.`requested_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`kind` = 'return_refund', FALSE)
+            AND `r1`.`kind` = 'return_refund'
         ),
         FALSE
       )

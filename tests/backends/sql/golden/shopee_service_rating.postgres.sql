@@ -14,22 +14,16 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
+      CAST(EXTRACT(EPOCH FROM CASE
+        WHEN "t"."shipped_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."shipped_at"
+      END) * 1000000 AS BIGINT) <= CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT)
+      AND (
         CAST(EXTRACT(EPOCH FROM CASE
-          WHEN "t"."shipped_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."shipped_at"
-        END) * 1000000 AS BIGINT) <= CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT),
-        FALSE
-      )
-      AND COALESCE(
-        (
-          CAST(EXTRACT(EPOCH FROM CASE
-            WHEN "t"."first_scan_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_scan_at"
-          END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT)
-        ) <= 7200000000,
-        FALSE
-      )) AS i0_num_1,
+          WHEN "t"."first_scan_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_scan_at"
+        END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT)
+      ) <= 7200000000) AS i0_num_1,
     COUNT(*) FILTER(WHERE
       NOT CAST(EXTRACT(EPOCH FROM CASE
         WHEN "t"."shipped_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -83,13 +77,10 @@ WITH m AS (
         )
         AND COALESCE("t"."delivery_exception", FALSE)
       )
-      AND COALESCE(
-        CAST(EXTRACT(EPOCH FROM CASE
-          WHEN "t"."delivered_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."delivered_at"
-        END) * 1000000 AS BIGINT) <= CAST(EXTRACT(EPOCH FROM "t"."promised_deliver_by") * 1000000 AS BIGINT),
-        FALSE
-      )) AS i1_num_1
+      AND CAST(EXTRACT(EPOCH FROM CASE
+        WHEN "t"."delivered_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."delivered_at"
+      END) * 1000000 AS BIGINT) <= CAST(EXTRACT(EPOCH FROM "t"."promised_deliver_by") * 1000000 AS BIGINT)) AS i1_num_1
   FROM orders AS t
   WHERE
     "t"."paid_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -110,7 +101,7 @@ WITH m AS (
           FROM after_sales AS r1
           WHERE
             "r1"."requested_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."kind" = 'return_refund', FALSE)
+            AND "r1"."kind" = 'return_refund'
         ),
         FALSE
       )
@@ -485,22 +476,16 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
+      CAST(EXTRACT(EPOCH FROM CASE
+        WHEN "t"."shipped_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."shipped_at"
+      END) * 1000000 AS BIGINT) <= CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT)
+      AND (
         CAST(EXTRACT(EPOCH FROM CASE
-          WHEN "t"."shipped_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."shipped_at"
-        END) * 1000000 AS BIGINT) <= CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT),
-        FALSE
-      )
-      AND COALESCE(
-        (
-          CAST(EXTRACT(EPOCH FROM CASE
-            WHEN "t"."first_scan_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_scan_at"
-          END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT)
-        ) <= 7200000000,
-        FALSE
-      )) AS i0_num_1,
+          WHEN "t"."first_scan_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_scan_at"
+        END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."promised_ship_by") * 1000000 AS BIGINT)
+      ) <= 7200000000) AS i0_num_1,
     COUNT(*) FILTER(WHERE
       NOT CAST(EXTRACT(EPOCH FROM CASE
         WHEN "t"."shipped_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -554,13 +539,10 @@ WITH m AS (
         )
         AND COALESCE("t"."delivery_exception", FALSE)
       )
-      AND COALESCE(
-        CAST(EXTRACT(EPOCH FROM CASE
-          WHEN "t"."delivered_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."delivered_at"
-        END) * 1000000 AS BIGINT) <= CAST(EXTRACT(EPOCH FROM "t"."promised_deliver_by") * 1000000 AS BIGINT),
-        FALSE
-      )) AS i1_num_1
+      AND CAST(EXTRACT(EPOCH FROM CASE
+        WHEN "t"."delivered_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."delivered_at"
+      END) * 1000000 AS BIGINT) <= CAST(EXTRACT(EPOCH FROM "t"."promised_deliver_by") * 1000000 AS BIGINT)) AS i1_num_1
   FROM orders AS t
   WHERE
     "t"."paid_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -581,7 +563,7 @@ WITH m AS (
           FROM after_sales AS r1
           WHERE
             "r1"."requested_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."kind" = 'return_refund', FALSE)
+            AND "r1"."kind" = 'return_refund'
         ),
         FALSE
       )

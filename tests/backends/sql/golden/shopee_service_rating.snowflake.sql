@@ -14,28 +14,22 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT_IF(
-      COALESCE(
+      DATE_PART(
+        EPOCH_MICROSECOND,
+        CASE
+          WHEN "t"."shipped_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."shipped_at"
+        END
+      ) <= DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by")
+      AND (
         DATE_PART(
           EPOCH_MICROSECOND,
           CASE
-            WHEN "t"."shipped_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."shipped_at"
+            WHEN "t"."first_scan_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_scan_at"
           END
-        ) <= DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by"),
-        FALSE
-      )
-      AND COALESCE(
-        (
-          DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) - DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by")
-        ) <= 7200000000,
-        FALSE
-      )
+        ) - DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by")
+      ) <= 7200000000
     ) AS i0_num_1,
     COUNT_IF(
       NOT DATE_PART(
@@ -104,16 +98,13 @@ WITH m AS (
         )
         AND COALESCE("t"."delivery_exception", FALSE)
       )
-      AND COALESCE(
-        DATE_PART(
-          EPOCH_MICROSECOND,
-          CASE
-            WHEN "t"."delivered_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."delivered_at"
-          END
-        ) <= DATE_PART(EPOCH_MICROSECOND, "t"."promised_deliver_by"),
-        FALSE
-      )
+      AND DATE_PART(
+        EPOCH_MICROSECOND,
+        CASE
+          WHEN "t"."delivered_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."delivered_at"
+        END
+      ) <= DATE_PART(EPOCH_MICROSECOND, "t"."promised_deliver_by")
     ) AS i1_num_1
   FROM orders AS t
   WHERE
@@ -135,7 +126,7 @@ WITH m AS (
           FROM after_sales AS r1
           WHERE
             "r1"."requested_at" < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."kind" = 'return_refund', FALSE)
+            AND "r1"."kind" = 'return_refund'
         ),
         FALSE
       )
@@ -532,28 +523,22 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT_IF(
-      COALESCE(
+      DATE_PART(
+        EPOCH_MICROSECOND,
+        CASE
+          WHEN "t"."shipped_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."shipped_at"
+        END
+      ) <= DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by")
+      AND (
         DATE_PART(
           EPOCH_MICROSECOND,
           CASE
-            WHEN "t"."shipped_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."shipped_at"
+            WHEN "t"."first_scan_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_scan_at"
           END
-        ) <= DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by"),
-        FALSE
-      )
-      AND COALESCE(
-        (
-          DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) - DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by")
-        ) <= 7200000000,
-        FALSE
-      )
+        ) - DATE_PART(EPOCH_MICROSECOND, "t"."promised_ship_by")
+      ) <= 7200000000
     ) AS i0_num_1,
     COUNT_IF(
       NOT DATE_PART(
@@ -622,16 +607,13 @@ WITH m AS (
         )
         AND COALESCE("t"."delivery_exception", FALSE)
       )
-      AND COALESCE(
-        DATE_PART(
-          EPOCH_MICROSECOND,
-          CASE
-            WHEN "t"."delivered_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."delivered_at"
-          END
-        ) <= DATE_PART(EPOCH_MICROSECOND, "t"."promised_deliver_by"),
-        FALSE
-      )
+      AND DATE_PART(
+        EPOCH_MICROSECOND,
+        CASE
+          WHEN "t"."delivered_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."delivered_at"
+        END
+      ) <= DATE_PART(EPOCH_MICROSECOND, "t"."promised_deliver_by")
     ) AS i1_num_1
   FROM orders AS t
   WHERE
@@ -653,7 +635,7 @@ WITH m AS (
           FROM after_sales AS r1
           WHERE
             "r1"."requested_at" < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."kind" = 'return_refund', FALSE)
+            AND "r1"."kind" = 'return_refund'
         ),
         FALSE
       )

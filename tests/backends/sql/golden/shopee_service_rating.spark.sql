@@ -15,26 +15,20 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
+      UNIX_MICROS(
+        CASE
+          WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`shipped_at`
+        END
+      ) <= UNIX_MICROS(`t`.`promised_ship_by`)
+      AND (
         UNIX_MICROS(
           CASE
-            WHEN `t`.`shipped_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`shipped_at`
+            WHEN `t`.`first_scan_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
           END
-        ) <= UNIX_MICROS(`t`.`promised_ship_by`),
-        FALSE
-      )
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`promised_ship_by`)
-        ) <= 7200000000,
-        FALSE
-      )) AS i0_num_1,
+        ) - UNIX_MICROS(`t`.`promised_ship_by`)
+      ) <= 7200000000) AS i0_num_1,
     COUNT(*) FILTER(WHERE
       NOT UNIX_MICROS(
         CASE
@@ -96,15 +90,12 @@ WITH m AS (
         )
         AND COALESCE(`t`.`delivery_exception`, FALSE)
       )
-      AND COALESCE(
-        UNIX_MICROS(
-          CASE
-            WHEN `t`.`delivered_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`delivered_at`
-          END
-        ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
-        FALSE
-      )) AS i1_num_1
+      AND UNIX_MICROS(
+        CASE
+          WHEN `t`.`delivered_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`delivered_at`
+        END
+      ) <= UNIX_MICROS(`t`.`promised_deliver_by`)) AS i1_num_1
   FROM orders AS t
   WHERE
     `t`.`paid_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -125,7 +116,7 @@ WITH m AS (
           FROM after_sales AS r1
           WHERE
             `r1`.`requested_at` < CAST('2024-06-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`kind` = 'return_refund', FALSE)
+            AND `r1`.`kind` = 'return_refund'
         ),
         FALSE
       )
@@ -496,26 +487,20 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
+      UNIX_MICROS(
+        CASE
+          WHEN `t`.`shipped_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`shipped_at`
+        END
+      ) <= UNIX_MICROS(`t`.`promised_ship_by`)
+      AND (
         UNIX_MICROS(
           CASE
-            WHEN `t`.`shipped_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`shipped_at`
+            WHEN `t`.`first_scan_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
           END
-        ) <= UNIX_MICROS(`t`.`promised_ship_by`),
-        FALSE
-      )
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`promised_ship_by`)
-        ) <= 7200000000,
-        FALSE
-      )) AS i0_num_1,
+        ) - UNIX_MICROS(`t`.`promised_ship_by`)
+      ) <= 7200000000) AS i0_num_1,
     COUNT(*) FILTER(WHERE
       NOT UNIX_MICROS(
         CASE
@@ -577,15 +562,12 @@ WITH m AS (
         )
         AND COALESCE(`t`.`delivery_exception`, FALSE)
       )
-      AND COALESCE(
-        UNIX_MICROS(
-          CASE
-            WHEN `t`.`delivered_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            THEN `t`.`delivered_at`
-          END
-        ) <= UNIX_MICROS(`t`.`promised_deliver_by`),
-        FALSE
-      )) AS i1_num_1
+      AND UNIX_MICROS(
+        CASE
+          WHEN `t`.`delivered_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
+          THEN `t`.`delivered_at`
+        END
+      ) <= UNIX_MICROS(`t`.`promised_deliver_by`)) AS i1_num_1
   FROM orders AS t
   WHERE
     `t`.`paid_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
@@ -606,7 +588,7 @@ WITH m AS (
           FROM after_sales AS r1
           WHERE
             `r1`.`requested_at` < CAST('2024-05-02 16:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`kind` = 'return_refund', FALSE)
+            AND `r1`.`kind` = 'return_refund'
         ),
         FALSE
       )

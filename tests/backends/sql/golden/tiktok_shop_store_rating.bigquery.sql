@@ -14,86 +14,68 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r1`.`order_id`
-          FROM reviews AS r1
-          WHERE
-            `r1`.`rated_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`stars` <= CAST(2.0 AS FLOAT64), FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r1`.`order_id`
+        FROM reviews AS r1
+        WHERE
+          `r1`.`rated_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r1`.`stars` <= 2
       )
     ) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r2`.`order_id`
-          FROM after_sales AS r2
-          WHERE
-            `r2`.`requested_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r2`.`kind` = 'return_refund', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r2`.`order_id`
+        FROM after_sales AS r2
+        WHERE
+          `r2`.`requested_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r2`.`kind` = 'return_refund'
       )
     ) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r3`.`order_id`
-          FROM complaints AS r3
-          WHERE
-            `r3`.`created_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r3`.`kind` = 'not_as_described', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r3`.`order_id`
+        FROM complaints AS r3
+        WHERE
+          `r3`.`created_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r3`.`kind` = 'not_as_described'
       )
     ) AS i2_num_5,
     COUNTIF(`t`.`paid_at` <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMP)) AS i3_den_6,
     COUNTIF(
       `t`.`paid_at` <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`paid_at`)
-        ) <= 259200000000,
-        FALSE
-      )
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) - UNIX_MICROS(`t`.`paid_at`)
+      ) <= 259200000000
     ) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r4`.`order_id`
-          FROM complaints AS r4
-          WHERE
-            `r4`.`created_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r4`.`kind` = 'logistics', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r4`.`order_id`
+        FROM complaints AS r4
+        WHERE
+          `r4`.`created_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r4`.`kind` = 'logistics'
       )
     ) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r5`.`order_id`
-          FROM disputes AS r5
-          WHERE
-            `r5`.`opened_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r5`.`order_id`
+        FROM disputes AS r5
+        WHERE
+          `r5`.`opened_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
       )
     ) AS i7_num_11,
     SUM(`t`.`amount`) AS v12_sum_12,
@@ -130,17 +112,14 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNTIF(
-      COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_response_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_response_at`
-            END
-          ) - UNIX_MICROS(`t`.`started_at`)
-        ) <= 86400000000,
-        FALSE
-      )
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_response_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_response_at`
+          END
+        ) - UNIX_MICROS(`t`.`started_at`)
+      ) <= 86400000000
     ) AS i6_num_1
   FROM im_sessions AS t
   WHERE
@@ -184,13 +163,10 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNTIF(
-      COALESCE(
-        `j7`.`latest` >= CASE
-          WHEN `t`.`delivered_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`delivered_at`
-        END,
-        FALSE
-      )
+      `j7`.`latest` >= CASE
+        WHEN `t`.`delivered_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+        THEN `t`.`delivered_at`
+      END
     ) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
@@ -201,7 +177,7 @@ WITH m AS (
     WHERE
       `r6`.`requested_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
       AND `r6`.`requested_at` >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(`r6`.`kind` = 'return_refund', FALSE)
+      AND `r6`.`kind` = 'return_refund'
     GROUP BY
       `r6`.`order_id`
   ) AS j7
@@ -217,7 +193,7 @@ WITH m AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i10_den_0,
-    COUNTIF(COALESCE(`t`.`platform_intervened`, FALSE)) AS i10_num_1
+    COUNTIF(`t`.`platform_intervened`) AS i10_num_1
   FROM after_sales AS t
   WHERE
     `t`.`requested_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -239,7 +215,7 @@ WITH m AS (
 ), pop8 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNTIF(COALESCE(`t`.`kind` = 'cashback_card', FALSE)) AS d13_0
+    COUNTIF(`t`.`kind` = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     `t`.`confirmed_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -870,86 +846,68 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r1`.`order_id`
-          FROM reviews AS r1
-          WHERE
-            `r1`.`rated_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`stars` <= CAST(2.0 AS FLOAT64), FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r1`.`order_id`
+        FROM reviews AS r1
+        WHERE
+          `r1`.`rated_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r1`.`stars` <= 2
       )
     ) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r2`.`order_id`
-          FROM after_sales AS r2
-          WHERE
-            `r2`.`requested_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r2`.`kind` = 'return_refund', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r2`.`order_id`
+        FROM after_sales AS r2
+        WHERE
+          `r2`.`requested_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r2`.`kind` = 'return_refund'
       )
     ) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r3`.`order_id`
-          FROM complaints AS r3
-          WHERE
-            `r3`.`created_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r3`.`kind` = 'not_as_described', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r3`.`order_id`
+        FROM complaints AS r3
+        WHERE
+          `r3`.`created_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r3`.`kind` = 'not_as_described'
       )
     ) AS i2_num_5,
     COUNTIF(`t`.`paid_at` <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMP)) AS i3_den_6,
     COUNTIF(
       `t`.`paid_at` <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`paid_at`)
-        ) <= 259200000000,
-        FALSE
-      )
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) - UNIX_MICROS(`t`.`paid_at`)
+      ) <= 259200000000
     ) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r4`.`order_id`
-          FROM complaints AS r4
-          WHERE
-            `r4`.`created_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r4`.`kind` = 'logistics', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r4`.`order_id`
+        FROM complaints AS r4
+        WHERE
+          `r4`.`created_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r4`.`kind` = 'logistics'
       )
     ) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r5`.`order_id`
-          FROM disputes AS r5
-          WHERE
-            `r5`.`opened_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r5`.`order_id`
+        FROM disputes AS r5
+        WHERE
+          `r5`.`opened_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
       )
     ) AS i7_num_11,
     SUM(`t`.`amount`) AS v12_sum_12,
@@ -986,17 +944,14 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNTIF(
-      COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_response_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_response_at`
-            END
-          ) - UNIX_MICROS(`t`.`started_at`)
-        ) <= 86400000000,
-        FALSE
-      )
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_response_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_response_at`
+          END
+        ) - UNIX_MICROS(`t`.`started_at`)
+      ) <= 86400000000
     ) AS i6_num_1
   FROM im_sessions AS t
   WHERE
@@ -1040,13 +995,10 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNTIF(
-      COALESCE(
-        `j7`.`latest` >= CASE
-          WHEN `t`.`delivered_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`delivered_at`
-        END,
-        FALSE
-      )
+      `j7`.`latest` >= CASE
+        WHEN `t`.`delivered_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+        THEN `t`.`delivered_at`
+      END
     ) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
@@ -1057,7 +1009,7 @@ WITH m AS (
     WHERE
       `r6`.`requested_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
       AND `r6`.`requested_at` >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(`r6`.`kind` = 'return_refund', FALSE)
+      AND `r6`.`kind` = 'return_refund'
     GROUP BY
       `r6`.`order_id`
   ) AS j7
@@ -1073,7 +1025,7 @@ WITH m AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i10_den_0,
-    COUNTIF(COALESCE(`t`.`platform_intervened`, FALSE)) AS i10_num_1
+    COUNTIF(`t`.`platform_intervened`) AS i10_num_1
   FROM after_sales AS t
   WHERE
     `t`.`requested_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -1095,7 +1047,7 @@ WITH m AS (
 ), pop8_hw1 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNTIF(COALESCE(`t`.`kind` = 'cashback_card', FALSE)) AS d13_0
+    COUNTIF(`t`.`kind` = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     `t`.`confirmed_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -1726,86 +1678,68 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r1`.`order_id`
-          FROM reviews AS r1
-          WHERE
-            `r1`.`rated_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`stars` <= CAST(2.0 AS FLOAT64), FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r1`.`order_id`
+        FROM reviews AS r1
+        WHERE
+          `r1`.`rated_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r1`.`stars` <= 2
       )
     ) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r2`.`order_id`
-          FROM after_sales AS r2
-          WHERE
-            `r2`.`requested_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r2`.`kind` = 'return_refund', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r2`.`order_id`
+        FROM after_sales AS r2
+        WHERE
+          `r2`.`requested_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r2`.`kind` = 'return_refund'
       )
     ) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r3`.`order_id`
-          FROM complaints AS r3
-          WHERE
-            `r3`.`created_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r3`.`kind` = 'not_as_described', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r3`.`order_id`
+        FROM complaints AS r3
+        WHERE
+          `r3`.`created_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r3`.`kind` = 'not_as_described'
       )
     ) AS i2_num_5,
     COUNTIF(`t`.`paid_at` <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMP)) AS i3_den_6,
     COUNTIF(
       `t`.`paid_at` <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`paid_at`)
-        ) <= 259200000000,
-        FALSE
-      )
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) - UNIX_MICROS(`t`.`paid_at`)
+      ) <= 259200000000
     ) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r4`.`order_id`
-          FROM complaints AS r4
-          WHERE
-            `r4`.`created_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r4`.`kind` = 'logistics', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r4`.`order_id`
+        FROM complaints AS r4
+        WHERE
+          `r4`.`created_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r4`.`kind` = 'logistics'
       )
     ) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNTIF(
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r5`.`order_id`
-          FROM disputes AS r5
-          WHERE
-            `r5`.`opened_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r5`.`order_id`
+        FROM disputes AS r5
+        WHERE
+          `r5`.`opened_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
       )
     ) AS i7_num_11,
     SUM(`t`.`amount`) AS v12_sum_12,
@@ -1842,17 +1776,14 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNTIF(
-      COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_response_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_response_at`
-            END
-          ) - UNIX_MICROS(`t`.`started_at`)
-        ) <= 86400000000,
-        FALSE
-      )
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_response_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_response_at`
+          END
+        ) - UNIX_MICROS(`t`.`started_at`)
+      ) <= 86400000000
     ) AS i6_num_1
   FROM im_sessions AS t
   WHERE
@@ -1896,13 +1827,10 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNTIF(
-      COALESCE(
-        `j7`.`latest` >= CASE
-          WHEN `t`.`delivered_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`delivered_at`
-        END,
-        FALSE
-      )
+      `j7`.`latest` >= CASE
+        WHEN `t`.`delivered_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+        THEN `t`.`delivered_at`
+      END
     ) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
@@ -1913,7 +1841,7 @@ WITH m AS (
     WHERE
       `r6`.`requested_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
       AND `r6`.`requested_at` >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(`r6`.`kind` = 'return_refund', FALSE)
+      AND `r6`.`kind` = 'return_refund'
     GROUP BY
       `r6`.`order_id`
   ) AS j7
@@ -1929,7 +1857,7 @@ WITH m AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i10_den_0,
-    COUNTIF(COALESCE(`t`.`platform_intervened`, FALSE)) AS i10_num_1
+    COUNTIF(`t`.`platform_intervened`) AS i10_num_1
   FROM after_sales AS t
   WHERE
     `t`.`requested_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -1951,7 +1879,7 @@ WITH m AS (
 ), pop8_hw2 AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
-    COUNTIF(COALESCE(`t`.`kind` = 'cashback_card', FALSE)) AS d13_0
+    COUNTIF(`t`.`kind` = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     `t`.`confirmed_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)

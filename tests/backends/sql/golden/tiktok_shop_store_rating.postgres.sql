@@ -14,80 +14,62 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r1"."order_id"
-          FROM reviews AS r1
-          WHERE
-            "r1"."rated_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."stars" <= CAST(2.0 AS DOUBLE PRECISION), FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r1"."order_id"
+        FROM reviews AS r1
+        WHERE
+          "r1"."rated_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r1"."stars" <= 2
       )) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r2"."order_id"
-          FROM after_sales AS r2
-          WHERE
-            "r2"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r2"."kind" = 'return_refund', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r2"."order_id"
+        FROM after_sales AS r2
+        WHERE
+          "r2"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r2"."kind" = 'return_refund'
       )) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r3"."order_id"
-          FROM complaints AS r3
-          WHERE
-            "r3"."created_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r3"."kind" = 'not_as_described', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r3"."order_id"
+        FROM complaints AS r3
+        WHERE
+          "r3"."created_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r3"."kind" = 'not_as_described'
       )) AS i2_num_5,
     COUNT(*) FILTER(WHERE
       "t"."paid_at" <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i3_den_6,
     COUNT(*) FILTER(WHERE
       "t"."paid_at" <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE(
-        (
-          CAST(EXTRACT(EPOCH FROM CASE
-            WHEN "t"."first_scan_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_scan_at"
-          END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."paid_at") * 1000000 AS BIGINT)
-        ) <= 259200000000,
-        FALSE
-      )) AS i3_num_7,
+      AND (
+        CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."first_scan_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_scan_at"
+        END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."paid_at") * 1000000 AS BIGINT)
+      ) <= 259200000000) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r4"."order_id"
-          FROM complaints AS r4
-          WHERE
-            "r4"."created_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r4"."kind" = 'logistics', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r4"."order_id"
+        FROM complaints AS r4
+        WHERE
+          "r4"."created_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r4"."kind" = 'logistics'
       )) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r5"."order_id"
-          FROM disputes AS r5
-          WHERE
-            "r5"."opened_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r5"."order_id"
+        FROM disputes AS r5
+        WHERE
+          "r5"."opened_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       )) AS i7_num_11,
     SUM("t"."amount") AS v12_sum_12,
     COUNT("t"."amount") AS v12_c_13
@@ -120,15 +102,12 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          CAST(EXTRACT(EPOCH FROM CASE
-            WHEN "t"."first_response_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_response_at"
-          END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."started_at") * 1000000 AS BIGINT)
-        ) <= 86400000000,
-        FALSE
-      )) AS i6_num_1
+      (
+        CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."first_response_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_response_at"
+        END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."started_at") * 1000000 AS BIGINT)
+      ) <= 86400000000) AS i6_num_1
   FROM im_sessions AS t
   WHERE
     "t"."started_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -167,13 +146,10 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "j7"."latest" >= CASE
-          WHEN "t"."delivered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."delivered_at"
-        END,
-        FALSE
-      )) AS i9_num_1
+      "j7"."latest" >= CASE
+        WHEN "t"."delivered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."delivered_at"
+      END) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
     SELECT
@@ -183,7 +159,7 @@ WITH m AS (
     WHERE
       "r6"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "r6"."requested_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE("r6"."kind" = 'return_refund', FALSE)
+      AND "r6"."kind" = 'return_refund'
     GROUP BY
       "r6"."order_id"
   ) AS j7
@@ -200,7 +176,7 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i10_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."platform_intervened", FALSE)) AS i10_num_1
+      "t"."platform_intervened") AS i10_num_1
   FROM after_sales AS t
   WHERE
     "t"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -225,7 +201,7 @@ WITH m AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."kind" = 'cashback_card', FALSE)) AS d13_0
+      "t"."kind" = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     "t"."confirmed_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -862,80 +838,62 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r1"."order_id"
-          FROM reviews AS r1
-          WHERE
-            "r1"."rated_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."stars" <= CAST(2.0 AS DOUBLE PRECISION), FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r1"."order_id"
+        FROM reviews AS r1
+        WHERE
+          "r1"."rated_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r1"."stars" <= 2
       )) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r2"."order_id"
-          FROM after_sales AS r2
-          WHERE
-            "r2"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r2"."kind" = 'return_refund', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r2"."order_id"
+        FROM after_sales AS r2
+        WHERE
+          "r2"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r2"."kind" = 'return_refund'
       )) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r3"."order_id"
-          FROM complaints AS r3
-          WHERE
-            "r3"."created_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r3"."kind" = 'not_as_described', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r3"."order_id"
+        FROM complaints AS r3
+        WHERE
+          "r3"."created_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r3"."kind" = 'not_as_described'
       )) AS i2_num_5,
     COUNT(*) FILTER(WHERE
       "t"."paid_at" <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i3_den_6,
     COUNT(*) FILTER(WHERE
       "t"."paid_at" <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE(
-        (
-          CAST(EXTRACT(EPOCH FROM CASE
-            WHEN "t"."first_scan_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_scan_at"
-          END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."paid_at") * 1000000 AS BIGINT)
-        ) <= 259200000000,
-        FALSE
-      )) AS i3_num_7,
+      AND (
+        CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."first_scan_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_scan_at"
+        END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."paid_at") * 1000000 AS BIGINT)
+      ) <= 259200000000) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r4"."order_id"
-          FROM complaints AS r4
-          WHERE
-            "r4"."created_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r4"."kind" = 'logistics', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r4"."order_id"
+        FROM complaints AS r4
+        WHERE
+          "r4"."created_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r4"."kind" = 'logistics'
       )) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r5"."order_id"
-          FROM disputes AS r5
-          WHERE
-            "r5"."opened_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r5"."order_id"
+        FROM disputes AS r5
+        WHERE
+          "r5"."opened_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       )) AS i7_num_11,
     SUM("t"."amount") AS v12_sum_12,
     COUNT("t"."amount") AS v12_c_13
@@ -968,15 +926,12 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          CAST(EXTRACT(EPOCH FROM CASE
-            WHEN "t"."first_response_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_response_at"
-          END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."started_at") * 1000000 AS BIGINT)
-        ) <= 86400000000,
-        FALSE
-      )) AS i6_num_1
+      (
+        CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."first_response_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_response_at"
+        END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."started_at") * 1000000 AS BIGINT)
+      ) <= 86400000000) AS i6_num_1
   FROM im_sessions AS t
   WHERE
     "t"."started_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -1015,13 +970,10 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "j7"."latest" >= CASE
-          WHEN "t"."delivered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."delivered_at"
-        END,
-        FALSE
-      )) AS i9_num_1
+      "j7"."latest" >= CASE
+        WHEN "t"."delivered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."delivered_at"
+      END) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
     SELECT
@@ -1031,7 +983,7 @@ WITH m AS (
     WHERE
       "r6"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "r6"."requested_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE("r6"."kind" = 'return_refund', FALSE)
+      AND "r6"."kind" = 'return_refund'
     GROUP BY
       "r6"."order_id"
   ) AS j7
@@ -1048,7 +1000,7 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i10_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."platform_intervened", FALSE)) AS i10_num_1
+      "t"."platform_intervened") AS i10_num_1
   FROM after_sales AS t
   WHERE
     "t"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -1073,7 +1025,7 @@ WITH m AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."kind" = 'cashback_card', FALSE)) AS d13_0
+      "t"."kind" = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     "t"."confirmed_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -1710,80 +1662,62 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r1"."order_id"
-          FROM reviews AS r1
-          WHERE
-            "r1"."rated_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."stars" <= CAST(2.0 AS DOUBLE PRECISION), FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r1"."order_id"
+        FROM reviews AS r1
+        WHERE
+          "r1"."rated_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r1"."stars" <= 2
       )) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r2"."order_id"
-          FROM after_sales AS r2
-          WHERE
-            "r2"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r2"."kind" = 'return_refund', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r2"."order_id"
+        FROM after_sales AS r2
+        WHERE
+          "r2"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r2"."kind" = 'return_refund'
       )) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r3"."order_id"
-          FROM complaints AS r3
-          WHERE
-            "r3"."created_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r3"."kind" = 'not_as_described', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r3"."order_id"
+        FROM complaints AS r3
+        WHERE
+          "r3"."created_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r3"."kind" = 'not_as_described'
       )) AS i2_num_5,
     COUNT(*) FILTER(WHERE
       "t"."paid_at" <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i3_den_6,
     COUNT(*) FILTER(WHERE
       "t"."paid_at" <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE(
-        (
-          CAST(EXTRACT(EPOCH FROM CASE
-            WHEN "t"."first_scan_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_scan_at"
-          END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."paid_at") * 1000000 AS BIGINT)
-        ) <= 259200000000,
-        FALSE
-      )) AS i3_num_7,
+      AND (
+        CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."first_scan_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_scan_at"
+        END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."paid_at") * 1000000 AS BIGINT)
+      ) <= 259200000000) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r4"."order_id"
-          FROM complaints AS r4
-          WHERE
-            "r4"."created_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r4"."kind" = 'logistics', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r4"."order_id"
+        FROM complaints AS r4
+        WHERE
+          "r4"."created_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r4"."kind" = 'logistics'
       )) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r5"."order_id"
-          FROM disputes AS r5
-          WHERE
-            "r5"."opened_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r5"."order_id"
+        FROM disputes AS r5
+        WHERE
+          "r5"."opened_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       )) AS i7_num_11,
     SUM("t"."amount") AS v12_sum_12,
     COUNT("t"."amount") AS v12_c_13
@@ -1816,15 +1750,12 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          CAST(EXTRACT(EPOCH FROM CASE
-            WHEN "t"."first_response_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            THEN "t"."first_response_at"
-          END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."started_at") * 1000000 AS BIGINT)
-        ) <= 86400000000,
-        FALSE
-      )) AS i6_num_1
+      (
+        CAST(EXTRACT(EPOCH FROM CASE
+          WHEN "t"."first_response_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          THEN "t"."first_response_at"
+        END) * 1000000 AS BIGINT) - CAST(EXTRACT(EPOCH FROM "t"."started_at") * 1000000 AS BIGINT)
+      ) <= 86400000000) AS i6_num_1
   FROM im_sessions AS t
   WHERE
     "t"."started_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -1863,13 +1794,10 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        "j7"."latest" >= CASE
-          WHEN "t"."delivered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."delivered_at"
-        END,
-        FALSE
-      )) AS i9_num_1
+      "j7"."latest" >= CASE
+        WHEN "t"."delivered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."delivered_at"
+      END) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
     SELECT
@@ -1879,7 +1807,7 @@ WITH m AS (
     WHERE
       "r6"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "r6"."requested_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE("r6"."kind" = 'return_refund', FALSE)
+      AND "r6"."kind" = 'return_refund'
     GROUP BY
       "r6"."order_id"
   ) AS j7
@@ -1896,7 +1824,7 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i10_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."platform_intervened", FALSE)) AS i10_num_1
+      "t"."platform_intervened") AS i10_num_1
   FROM after_sales AS t
   WHERE
     "t"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -1921,7 +1849,7 @@ WITH m AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) FILTER(WHERE
-      COALESCE("t"."kind" = 'cashback_card', FALSE)) AS d13_0
+      "t"."kind" = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     "t"."confirmed_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)

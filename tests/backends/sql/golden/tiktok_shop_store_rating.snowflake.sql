@@ -14,87 +14,69 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r1"."order_id"
-          FROM reviews AS r1
-          WHERE
-            "r1"."rated_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."stars" <= CAST(2.0 AS DOUBLE), FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r1"."order_id"
+        FROM reviews AS r1
+        WHERE
+          "r1"."rated_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r1"."stars" <= 2
       )
     ) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r2"."order_id"
-          FROM after_sales AS r2
-          WHERE
-            "r2"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r2"."kind" = 'return_refund', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r2"."order_id"
+        FROM after_sales AS r2
+        WHERE
+          "r2"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r2"."kind" = 'return_refund'
       )
     ) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r3"."order_id"
-          FROM complaints AS r3
-          WHERE
-            "r3"."created_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r3"."kind" = 'not_as_described', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r3"."order_id"
+        FROM complaints AS r3
+        WHERE
+          "r3"."created_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r3"."kind" = 'not_as_described'
       )
     ) AS i2_num_5,
     COUNT_IF("t"."paid_at" <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i3_den_6,
     COUNT_IF(
       "t"."paid_at" <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE(
-        (
-          DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
-        ) <= 259200000000,
-        FALSE
-      )
+      AND (
+        DATE_PART(
+          EPOCH_MICROSECOND,
+          CASE
+            WHEN "t"."first_scan_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_scan_at"
+          END
+        ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
+      ) <= 259200000000
     ) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r4"."order_id"
-          FROM complaints AS r4
-          WHERE
-            "r4"."created_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r4"."kind" = 'logistics', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r4"."order_id"
+        FROM complaints AS r4
+        WHERE
+          "r4"."created_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r4"."kind" = 'logistics'
       )
     ) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r5"."order_id"
-          FROM disputes AS r5
-          WHERE
-            "r5"."opened_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r5"."order_id"
+        FROM disputes AS r5
+        WHERE
+          "r5"."opened_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       )
     ) AS i7_num_11,
     SUM("t"."amount") AS v12_sum_12,
@@ -132,18 +114,15 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNT_IF(
-      COALESCE(
-        (
-          DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_response_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_response_at"
-            END
-          ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
-        ) <= 86400000000,
-        FALSE
-      )
+      (
+        DATE_PART(
+          EPOCH_MICROSECOND,
+          CASE
+            WHEN "t"."first_response_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_response_at"
+          END
+        ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
+      ) <= 86400000000
     ) AS i6_num_1
   FROM im_sessions AS t
   WHERE
@@ -189,13 +168,10 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT_IF(
-      COALESCE(
-        "j7"."latest" >= CASE
-          WHEN "t"."delivered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."delivered_at"
-        END,
-        FALSE
-      )
+      "j7"."latest" >= CASE
+        WHEN "t"."delivered_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."delivered_at"
+      END
     ) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
@@ -206,7 +182,7 @@ WITH m AS (
     WHERE
       "r6"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "r6"."requested_at" >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE("r6"."kind" = 'return_refund', FALSE)
+      AND "r6"."kind" = 'return_refund'
     GROUP BY
       "r6"."order_id"
   ) AS j7
@@ -222,7 +198,7 @@ WITH m AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i10_den_0,
-    COUNT_IF(COALESCE("t"."platform_intervened", FALSE)) AS i10_num_1
+    COUNT_IF("t"."platform_intervened") AS i10_num_1
   FROM after_sales AS t
   WHERE
     "t"."requested_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -244,7 +220,7 @@ WITH m AS (
 ), pop8 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT_IF(COALESCE("t"."kind" = 'cashback_card', FALSE)) AS d13_0
+    COUNT_IF("t"."kind" = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     "t"."confirmed_at" < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -851,87 +827,69 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r1"."order_id"
-          FROM reviews AS r1
-          WHERE
-            "r1"."rated_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."stars" <= CAST(2.0 AS DOUBLE), FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r1"."order_id"
+        FROM reviews AS r1
+        WHERE
+          "r1"."rated_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r1"."stars" <= 2
       )
     ) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r2"."order_id"
-          FROM after_sales AS r2
-          WHERE
-            "r2"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r2"."kind" = 'return_refund', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r2"."order_id"
+        FROM after_sales AS r2
+        WHERE
+          "r2"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r2"."kind" = 'return_refund'
       )
     ) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r3"."order_id"
-          FROM complaints AS r3
-          WHERE
-            "r3"."created_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r3"."kind" = 'not_as_described', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r3"."order_id"
+        FROM complaints AS r3
+        WHERE
+          "r3"."created_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r3"."kind" = 'not_as_described'
       )
     ) AS i2_num_5,
     COUNT_IF("t"."paid_at" <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i3_den_6,
     COUNT_IF(
       "t"."paid_at" <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE(
-        (
-          DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
-        ) <= 259200000000,
-        FALSE
-      )
+      AND (
+        DATE_PART(
+          EPOCH_MICROSECOND,
+          CASE
+            WHEN "t"."first_scan_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_scan_at"
+          END
+        ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
+      ) <= 259200000000
     ) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r4"."order_id"
-          FROM complaints AS r4
-          WHERE
-            "r4"."created_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r4"."kind" = 'logistics', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r4"."order_id"
+        FROM complaints AS r4
+        WHERE
+          "r4"."created_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r4"."kind" = 'logistics'
       )
     ) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r5"."order_id"
-          FROM disputes AS r5
-          WHERE
-            "r5"."opened_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r5"."order_id"
+        FROM disputes AS r5
+        WHERE
+          "r5"."opened_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       )
     ) AS i7_num_11,
     SUM("t"."amount") AS v12_sum_12,
@@ -969,18 +927,15 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNT_IF(
-      COALESCE(
-        (
-          DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_response_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_response_at"
-            END
-          ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
-        ) <= 86400000000,
-        FALSE
-      )
+      (
+        DATE_PART(
+          EPOCH_MICROSECOND,
+          CASE
+            WHEN "t"."first_response_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_response_at"
+          END
+        ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
+      ) <= 86400000000
     ) AS i6_num_1
   FROM im_sessions AS t
   WHERE
@@ -1026,13 +981,10 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT_IF(
-      COALESCE(
-        "j7"."latest" >= CASE
-          WHEN "t"."delivered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."delivered_at"
-        END,
-        FALSE
-      )
+      "j7"."latest" >= CASE
+        WHEN "t"."delivered_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."delivered_at"
+      END
     ) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
@@ -1043,7 +995,7 @@ WITH m AS (
     WHERE
       "r6"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "r6"."requested_at" >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE("r6"."kind" = 'return_refund', FALSE)
+      AND "r6"."kind" = 'return_refund'
     GROUP BY
       "r6"."order_id"
   ) AS j7
@@ -1059,7 +1011,7 @@ WITH m AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i10_den_0,
-    COUNT_IF(COALESCE("t"."platform_intervened", FALSE)) AS i10_num_1
+    COUNT_IF("t"."platform_intervened") AS i10_num_1
   FROM after_sales AS t
   WHERE
     "t"."requested_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -1081,7 +1033,7 @@ WITH m AS (
 ), pop8_hw1 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT_IF(COALESCE("t"."kind" = 'cashback_card', FALSE)) AS d13_0
+    COUNT_IF("t"."kind" = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     "t"."confirmed_at" < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -1712,87 +1664,69 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r1"."order_id"
-          FROM reviews AS r1
-          WHERE
-            "r1"."rated_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r1"."stars" <= CAST(2.0 AS DOUBLE), FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r1"."order_id"
+        FROM reviews AS r1
+        WHERE
+          "r1"."rated_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r1"."stars" <= 2
       )
     ) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r2"."order_id"
-          FROM after_sales AS r2
-          WHERE
-            "r2"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r2"."kind" = 'return_refund', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r2"."order_id"
+        FROM after_sales AS r2
+        WHERE
+          "r2"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r2"."kind" = 'return_refund'
       )
     ) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r3"."order_id"
-          FROM complaints AS r3
-          WHERE
-            "r3"."created_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r3"."kind" = 'not_as_described', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r3"."order_id"
+        FROM complaints AS r3
+        WHERE
+          "r3"."created_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r3"."kind" = 'not_as_described'
       )
     ) AS i2_num_5,
     COUNT_IF("t"."paid_at" <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMPTZ)) AS i3_den_6,
     COUNT_IF(
       "t"."paid_at" <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE(
-        (
-          DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_scan_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_scan_at"
-            END
-          ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
-        ) <= 259200000000,
-        FALSE
-      )
+      AND (
+        DATE_PART(
+          EPOCH_MICROSECOND,
+          CASE
+            WHEN "t"."first_scan_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_scan_at"
+          END
+        ) - DATE_PART(EPOCH_MICROSECOND, "t"."paid_at")
+      ) <= 259200000000
     ) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r4"."order_id"
-          FROM complaints AS r4
-          WHERE
-            "r4"."created_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-            AND COALESCE("r4"."kind" = 'logistics', FALSE)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r4"."order_id"
+        FROM complaints AS r4
+        WHERE
+          "r4"."created_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+          AND "r4"."kind" = 'logistics'
       )
     ) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNT_IF(
-      COALESCE(
-        "t"."order_id" IN (
-          SELECT
-            "r5"."order_id"
-          FROM disputes AS r5
-          WHERE
-            "r5"."opened_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-        ),
-        FALSE
+      "t"."order_id" IN (
+        SELECT
+          "r5"."order_id"
+        FROM disputes AS r5
+        WHERE
+          "r5"."opened_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       )
     ) AS i7_num_11,
     SUM("t"."amount") AS v12_sum_12,
@@ -1830,18 +1764,15 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNT_IF(
-      COALESCE(
-        (
-          DATE_PART(
-            EPOCH_MICROSECOND,
-            CASE
-              WHEN "t"."first_response_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-              THEN "t"."first_response_at"
-            END
-          ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
-        ) <= 86400000000,
-        FALSE
-      )
+      (
+        DATE_PART(
+          EPOCH_MICROSECOND,
+          CASE
+            WHEN "t"."first_response_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+            THEN "t"."first_response_at"
+          END
+        ) - DATE_PART(EPOCH_MICROSECOND, "t"."started_at")
+      ) <= 86400000000
     ) AS i6_num_1
   FROM im_sessions AS t
   WHERE
@@ -1887,13 +1818,10 @@ WITH m AS (
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT_IF(
-      COALESCE(
-        "j7"."latest" >= CASE
-          WHEN "t"."delivered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-          THEN "t"."delivered_at"
-        END,
-        FALSE
-      )
+      "j7"."latest" >= CASE
+        WHEN "t"."delivered_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
+        THEN "t"."delivered_at"
+      END
     ) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
@@ -1904,7 +1832,7 @@ WITH m AS (
     WHERE
       "r6"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
       AND "r6"."requested_at" >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
-      AND COALESCE("r6"."kind" = 'return_refund', FALSE)
+      AND "r6"."kind" = 'return_refund'
     GROUP BY
       "r6"."order_id"
   ) AS j7
@@ -1920,7 +1848,7 @@ WITH m AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
     COUNT(*) AS i10_den_0,
-    COUNT_IF(COALESCE("t"."platform_intervened", FALSE)) AS i10_num_1
+    COUNT_IF("t"."platform_intervened") AS i10_num_1
   FROM after_sales AS t
   WHERE
     "t"."requested_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)
@@ -1942,7 +1870,7 @@ WITH m AS (
 ), pop8_hw2 AS (
   SELECT
     "t"."merchant_id" AS merchant_id,
-    COUNT_IF(COALESCE("t"."kind" = 'cashback_card', FALSE)) AS d13_0
+    COUNT_IF("t"."kind" = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     "t"."confirmed_at" < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMPTZ)

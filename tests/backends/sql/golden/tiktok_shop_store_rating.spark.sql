@@ -15,82 +15,64 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r1`.`order_id`
-          FROM reviews AS r1
-          WHERE
-            `r1`.`rated_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`stars` <= CAST(2.0 AS DOUBLE), FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r1`.`order_id`
+        FROM reviews AS r1
+        WHERE
+          `r1`.`rated_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r1`.`stars` <= 2
       )) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r2`.`order_id`
-          FROM after_sales AS r2
-          WHERE
-            `r2`.`requested_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r2`.`kind` = 'return_refund', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r2`.`order_id`
+        FROM after_sales AS r2
+        WHERE
+          `r2`.`requested_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r2`.`kind` = 'return_refund'
       )) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r3`.`order_id`
-          FROM complaints AS r3
-          WHERE
-            `r3`.`created_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r3`.`kind` = 'not_as_described', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r3`.`order_id`
+        FROM complaints AS r3
+        WHERE
+          `r3`.`created_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r3`.`kind` = 'not_as_described'
       )) AS i2_num_5,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMP)) AS i3_den_6,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` <= CAST('2024-05-31 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`paid_at`)
-        ) <= 259200000000,
-        FALSE
-      )) AS i3_num_7,
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) - UNIX_MICROS(`t`.`paid_at`)
+      ) <= 259200000000) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r4`.`order_id`
-          FROM complaints AS r4
-          WHERE
-            `r4`.`created_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r4`.`kind` = 'logistics', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r4`.`order_id`
+        FROM complaints AS r4
+        WHERE
+          `r4`.`created_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r4`.`kind` = 'logistics'
       )) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r5`.`order_id`
-          FROM disputes AS r5
-          WHERE
-            `r5`.`opened_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r5`.`order_id`
+        FROM disputes AS r5
+        WHERE
+          `r5`.`opened_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
       )) AS i7_num_11,
     SUM(`t`.`amount`) AS v12_sum_12,
     COUNT(`t`.`amount`) AS v12_c_13
@@ -125,17 +107,14 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_response_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_response_at`
-            END
-          ) - UNIX_MICROS(`t`.`started_at`)
-        ) <= 86400000000,
-        FALSE
-      )) AS i6_num_1
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_response_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_response_at`
+          END
+        ) - UNIX_MICROS(`t`.`started_at`)
+      ) <= 86400000000) AS i6_num_1
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -178,13 +157,10 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `j7`.`latest` >= CASE
-          WHEN `t`.`delivered_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`delivered_at`
-        END,
-        FALSE
-      )) AS i9_num_1
+      `j7`.`latest` >= CASE
+        WHEN `t`.`delivered_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
+        THEN `t`.`delivered_at`
+      END) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
     SELECT
@@ -194,7 +170,7 @@ WITH m AS (
     WHERE
       `r6`.`requested_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
       AND `r6`.`requested_at` >= CAST('2024-05-04 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(`r6`.`kind` = 'return_refund', FALSE)
+      AND `r6`.`kind` = 'return_refund'
     GROUP BY
       `r6`.`order_id`
   ) AS j7
@@ -211,7 +187,7 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i10_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`platform_intervened`, FALSE)) AS i10_num_1
+      `t`.`platform_intervened`) AS i10_num_1
   FROM after_sales AS t
   WHERE
     `t`.`requested_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -236,7 +212,7 @@ WITH m AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`kind` = 'cashback_card', FALSE)) AS d13_0
+      `t`.`kind` = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     `t`.`confirmed_at` < CAST('2024-06-03 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -820,82 +796,64 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r1`.`order_id`
-          FROM reviews AS r1
-          WHERE
-            `r1`.`rated_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`stars` <= CAST(2.0 AS DOUBLE), FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r1`.`order_id`
+        FROM reviews AS r1
+        WHERE
+          `r1`.`rated_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r1`.`stars` <= 2
       )) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r2`.`order_id`
-          FROM after_sales AS r2
-          WHERE
-            `r2`.`requested_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r2`.`kind` = 'return_refund', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r2`.`order_id`
+        FROM after_sales AS r2
+        WHERE
+          `r2`.`requested_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r2`.`kind` = 'return_refund'
       )) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r3`.`order_id`
-          FROM complaints AS r3
-          WHERE
-            `r3`.`created_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r3`.`kind` = 'not_as_described', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r3`.`order_id`
+        FROM complaints AS r3
+        WHERE
+          `r3`.`created_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r3`.`kind` = 'not_as_described'
       )) AS i2_num_5,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMP)) AS i3_den_6,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` <= CAST('2024-05-24 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`paid_at`)
-        ) <= 259200000000,
-        FALSE
-      )) AS i3_num_7,
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) - UNIX_MICROS(`t`.`paid_at`)
+      ) <= 259200000000) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r4`.`order_id`
-          FROM complaints AS r4
-          WHERE
-            `r4`.`created_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r4`.`kind` = 'logistics', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r4`.`order_id`
+        FROM complaints AS r4
+        WHERE
+          `r4`.`created_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r4`.`kind` = 'logistics'
       )) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r5`.`order_id`
-          FROM disputes AS r5
-          WHERE
-            `r5`.`opened_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r5`.`order_id`
+        FROM disputes AS r5
+        WHERE
+          `r5`.`opened_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
       )) AS i7_num_11,
     SUM(`t`.`amount`) AS v12_sum_12,
     COUNT(`t`.`amount`) AS v12_c_13
@@ -930,17 +888,14 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_response_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_response_at`
-            END
-          ) - UNIX_MICROS(`t`.`started_at`)
-        ) <= 86400000000,
-        FALSE
-      )) AS i6_num_1
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_response_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_response_at`
+          END
+        ) - UNIX_MICROS(`t`.`started_at`)
+      ) <= 86400000000) AS i6_num_1
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -983,13 +938,10 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `j7`.`latest` >= CASE
-          WHEN `t`.`delivered_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`delivered_at`
-        END,
-        FALSE
-      )) AS i9_num_1
+      `j7`.`latest` >= CASE
+        WHEN `t`.`delivered_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
+        THEN `t`.`delivered_at`
+      END) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
     SELECT
@@ -999,7 +951,7 @@ WITH m AS (
     WHERE
       `r6`.`requested_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
       AND `r6`.`requested_at` >= CAST('2024-04-27 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(`r6`.`kind` = 'return_refund', FALSE)
+      AND `r6`.`kind` = 'return_refund'
     GROUP BY
       `r6`.`order_id`
   ) AS j7
@@ -1016,7 +968,7 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i10_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`platform_intervened`, FALSE)) AS i10_num_1
+      `t`.`platform_intervened`) AS i10_num_1
   FROM after_sales AS t
   WHERE
     `t`.`requested_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -1041,7 +993,7 @@ WITH m AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`kind` = 'cashback_card', FALSE)) AS d13_0
+      `t`.`kind` = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     `t`.`confirmed_at` < CAST('2024-05-27 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -1641,82 +1593,64 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i0_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r1`.`order_id`
-          FROM reviews AS r1
-          WHERE
-            `r1`.`rated_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r1`.`stars` <= CAST(2.0 AS DOUBLE), FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r1`.`order_id`
+        FROM reviews AS r1
+        WHERE
+          `r1`.`rated_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r1`.`stars` <= 2
       )) AS i0_num_1,
     COUNT(*) AS i1_den_2,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r2`.`order_id`
-          FROM after_sales AS r2
-          WHERE
-            `r2`.`requested_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r2`.`kind` = 'return_refund', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r2`.`order_id`
+        FROM after_sales AS r2
+        WHERE
+          `r2`.`requested_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r2`.`kind` = 'return_refund'
       )) AS i1_num_3,
     COUNT(*) AS i2_den_4,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r3`.`order_id`
-          FROM complaints AS r3
-          WHERE
-            `r3`.`created_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r3`.`kind` = 'not_as_described', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r3`.`order_id`
+        FROM complaints AS r3
+        WHERE
+          `r3`.`created_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r3`.`kind` = 'not_as_described'
       )) AS i2_num_5,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMP)) AS i3_den_6,
     COUNT(*) FILTER(WHERE
       `t`.`paid_at` <= CAST('2024-05-17 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_scan_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_scan_at`
-            END
-          ) - UNIX_MICROS(`t`.`paid_at`)
-        ) <= 259200000000,
-        FALSE
-      )) AS i3_num_7,
+      AND (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_scan_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_scan_at`
+          END
+        ) - UNIX_MICROS(`t`.`paid_at`)
+      ) <= 259200000000) AS i3_num_7,
     COUNT(*) AS i5_den_8,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r4`.`order_id`
-          FROM complaints AS r4
-          WHERE
-            `r4`.`created_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-            AND COALESCE(`r4`.`kind` = 'logistics', FALSE)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r4`.`order_id`
+        FROM complaints AS r4
+        WHERE
+          `r4`.`created_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+          AND `r4`.`kind` = 'logistics'
       )) AS i5_num_9,
     COUNT(*) AS i7_den_10,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `t`.`order_id` IN (
-          SELECT
-            `r5`.`order_id`
-          FROM disputes AS r5
-          WHERE
-            `r5`.`opened_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-        ),
-        FALSE
+      `t`.`order_id` IN (
+        SELECT
+          `r5`.`order_id`
+        FROM disputes AS r5
+        WHERE
+          `r5`.`opened_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
       )) AS i7_num_11,
     SUM(`t`.`amount`) AS v12_sum_12,
     COUNT(`t`.`amount`) AS v12_c_13
@@ -1751,17 +1685,14 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i6_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        (
-          UNIX_MICROS(
-            CASE
-              WHEN `t`.`first_response_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-              THEN `t`.`first_response_at`
-            END
-          ) - UNIX_MICROS(`t`.`started_at`)
-        ) <= 86400000000,
-        FALSE
-      )) AS i6_num_1
+      (
+        UNIX_MICROS(
+          CASE
+            WHEN `t`.`first_response_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+            THEN `t`.`first_response_at`
+          END
+        ) - UNIX_MICROS(`t`.`started_at`)
+      ) <= 86400000000) AS i6_num_1
   FROM im_sessions AS t
   WHERE
     `t`.`started_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -1804,13 +1735,10 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i9_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(
-        `j7`.`latest` >= CASE
-          WHEN `t`.`delivered_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
-          THEN `t`.`delivered_at`
-        END,
-        FALSE
-      )) AS i9_num_1
+      `j7`.`latest` >= CASE
+        WHEN `t`.`delivered_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
+        THEN `t`.`delivered_at`
+      END) AS i9_num_1
   FROM orders AS t
   LEFT JOIN (
     SELECT
@@ -1820,7 +1748,7 @@ WITH m AS (
     WHERE
       `r6`.`requested_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
       AND `r6`.`requested_at` >= CAST('2024-04-20 00:00:00.000000+00:00' AS TIMESTAMP)
-      AND COALESCE(`r6`.`kind` = 'return_refund', FALSE)
+      AND `r6`.`kind` = 'return_refund'
     GROUP BY
       `r6`.`order_id`
   ) AS j7
@@ -1837,7 +1765,7 @@ WITH m AS (
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) AS i10_den_0,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`platform_intervened`, FALSE)) AS i10_num_1
+      `t`.`platform_intervened`) AS i10_num_1
   FROM after_sales AS t
   WHERE
     `t`.`requested_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)
@@ -1862,7 +1790,7 @@ WITH m AS (
   SELECT
     `t`.`merchant_id` AS merchant_id,
     COUNT(*) FILTER(WHERE
-      COALESCE(`t`.`kind` = 'cashback_card', FALSE)) AS d13_0
+      `t`.`kind` = 'cashback_card') AS d13_0
   FROM violations AS t
   WHERE
     `t`.`confirmed_at` < CAST('2024-05-20 00:00:00.000000+00:00' AS TIMESTAMP)

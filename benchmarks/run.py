@@ -66,6 +66,8 @@ def _rubric_cmd() -> list[str]:
 IMPLEMENTATIONS = {
     "sql": ("hand-written DuckDB SQL",
             lambda d, o: [sys.executable, str(HERE / "tiktok_handwritten.py"), "--data", d, "--as-of", AS_OF, "--out", o]),
+    "compiled": ("compiled SQL (Rubric's SQL, the hand-written SQL's harness)",
+                 lambda d, o: [sys.executable, str(HERE / "compiled_sql.py"), "--data", d, "--as-of", AS_OF, "--out", o]),
     "engine": ("`rubric score --engine duckdb`",
                lambda d, o: _rubric_cmd() + ["score", str(RUBRIC), "--data", d, "--as-of", AS_OF,
                                              "--engine", "duckdb", "--out", o]),
@@ -176,7 +178,7 @@ def bench_size(size: str, args, out_root: Path, previous: dict) -> dict:
               "data": info, "as_of": AS_OF, "repeat": args.repeat, "no_warmup": args.no_warmup,
               "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "load_before": [round(x, 2) for x in os.getloadavg()], "results": {}}
-    wanted = [k for k in ("sql", "engine", "pandas", "reference") if k in args.only]
+    wanted = [k for k in ("sql", "compiled", "engine", "pandas", "reference") if k in args.only]
     commands, runs = {}, {}
     for key in wanted:
         label, make = IMPLEMENTATIONS[key]
@@ -277,7 +279,7 @@ def table_markdown(record: dict) -> str:
              "",
              "| implementation | wall time | CPU time | peak memory | time × SQL | CPU × SQL | memory × SQL | output |",
              "|---|---|---|---|---|---|---|---|"]
-    for key in ("sql", "engine", "pandas", "reference"):
+    for key in ("sql", "compiled", "engine", "pandas", "reference"):
         if key not in res:
             continue
         e = res[key]
@@ -325,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per implementation, after one warm-up")
     ap.add_argument("--no-warmup", action="store_true", help="skip the untimed warm-up run")
     ap.add_argument("--data-root", default="/tmp/rubric-bench", help="where the generated data sets live")
-    ap.add_argument("--only", default="sql,engine,pandas,reference",
+    ap.add_argument("--only", default="sql,compiled,engine,pandas,reference",
                     help="implementations to run: sql, engine, pandas, reference")
     ap.add_argument("--reference-max", default="1m", choices=list(SIZES),
                     help="largest size the reference evaluator runs on (default 1m)")

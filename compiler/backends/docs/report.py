@@ -423,9 +423,11 @@ class _Report:
         for step in self.trace.children:
             if step.kind == "deduction":
                 d = step.details
-                formula = f"{d['count']} × {d['each']:g} = −{fmt_value(step.value, 'score')}"
+                points = fmt_value(step.value, "score")
+                points = f"−{points}" if step.value else points        # no deduction: 0.00, not −0.00
+                formula = f"{d['count']} × {d['each']:g} = {points}"
                 title = self.t(step.title, step.name)
-                out.append(f"扣分“{title}”：{d['count']} 条 × {d['each']:g} 分 = −{fmt_value(step.value, 'score')}"
+                out.append(f"扣分“{title}”：{d['count']} 条 × {d['each']:g} 分 = {points}"
                            if self.zh else f"Deduction “{title}”: {formula}")
         return out
 

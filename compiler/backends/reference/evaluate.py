@@ -30,6 +30,7 @@ from rubric.ir import nodes as ir
 from rubric.ir.from_ast import HOUR_MICROS
 from rubric.ir.printer import expr_text
 from rubric.ir.schema import ColumnType
+from rubric.tree import walk
 
 __all__ = ["COMPARE", "DISPLAY_UNIT", "Evaluation", "MerchantResult", "NoVersionInForce", "Prepared", "cume_dist",
            "evaluate", "first_unmet", "prepare", "round9", "shadow_version", "version_in_force", "what_if",
@@ -670,6 +671,11 @@ class _Evaluator:
         self.traces: dict[str, Step] = {}
         self._named = {("value", v.name): v for v in program.values}
         self._named.update({("output", o.name): o for o in program.outputs})
+        # named values whose measure ranks merchants: their trace says the group's size
+        self._ranked = {key for key, d in self._named.items()
+                        if any(getattr(n, "kind", None) == "percentile" for n in walk(d.measure))}
+        self._value_order = {v.name: i for i, v in enumerate(program.values)}
+        self._output_order = {o.name: i for i, o in enumerate(program.outputs)}
 
     def _start(self, merchant: dict, env: dict | None = None) -> None:
         mid = merchant["merchant_id"]
@@ -752,7 +758,7 @@ class _Evaluator:
             value = None
         if isinstance(value, float):
             value = round9(value)
-        if mid in self.ctx.group_sizes:
+        if (target, name) in self._ranked and mid in self.ctx.group_sizes:
             details["group_size"] = self.ctx.group_sizes[mid]
         self.traces[mid].children.append(Step(
             target, name, definition.title, value, _DISPLAY_UNIT.get(definition.measure.type, ""),
@@ -960,10 +966,6 @@ class _Evaluator:
                 return rule, tried
         return None, tried
 
-    def _first_failed(self, rule: ir.Rule, env: dict) -> dict | None:
-        # kept for rubric.backends.sql.explain until it calls first_unmet
-        return _first_failed(self.ctx, rule, env)
-
     def phase_status(self, mid: str, env: dict, trace: Step) -> None:
         if env.get(("score", "score")) is None:
             status, tried = "unrated", []
@@ -1018,6 +1020,18 @@ class _Evaluator:
             self.ctx.named(env, "output", out.name)
         for value in self.program.values:       # every value is explained, used or not
             self.ctx.named(env, "value", value.name)
+        # values and outputs are computed when first read, so their steps arrive in no fixed
+        # order: values first and outputs last, each as declared (the order of every engine's
+        # trace and of the text)
+        values, outputs = self._value_order, self._output_order
+
+        def place(step: Step) -> tuple[int, int]:
+            if step.kind == "value" and step.name in values:
+                return 0, values[step.name]
+            if step.kind == "output" and step.name in outputs:
+                return 2, outputs[step.name]
+            return 1, 0
+        trace.children.sort(key=place)
 
     # --- the output row (domain.md §3) -----------------------------------------------------
     def columns(self) -> list[str]:

@@ -12,14 +12,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rubric.backends.reference.evaluate import (
-    _COMPARE, _DISPLAY_UNIT, Prepared, _Context, _Measures, curve_score,
-)
+from rubric.backends.reference.evaluate import COMPARE, DISPLAY_UNIT, curve_score, first_unmet, window_bounds
 from rubric.backends.reference.trace import Step
 from rubric.backends.sql.from_ir import column_name
 from rubric.ir import nodes as ir
 
-__all__ = ["trace_from_row"]
+__all__ = ["explain_all", "explain_merchant", "trace_from_row"]
 
 
 def _env(program: ir.Program, row: dict) -> dict:
@@ -45,28 +43,30 @@ def _env(program: ir.Program, row: dict) -> dict:
     return env
 
 
-def _measure_details(measure: ir.Measure, row: dict, key: str, measures: _Measures) -> dict:
+def _measure_details(program: ir.Program, measure: ir.Measure, row: dict, key: str, as_of: date) -> dict:
     """Counts from the query; the window bounds from the rubric and the as-of."""
     details: dict[str, Any] = {"definition": measure.text}
-    for name in ("num", "den", "count", "promoters", "detractors", "sum"):
+    for name in ("num", "den", "excluded", "count", "promoters", "detractors", "sum"):
         if key + name in row:
             details[{"num": "numerator", "den": "denominator"}.get(name, name)] = row[key + name]
+    if measure.kind == "mean" and not details.get("count"):
+        details.pop("sum", None)                     # a mean of nothing has no sum (as the reference says)
     if measure.kind == "lowest":
         details.update({"in_force_at_start": row.get(key + "at_start"), "rows_in_window": row.get(key + "in_window"),
                         "default": measure.default, "population": measure.population.text})
-        low, high, _ = measures.window_bounds(measure.population)
+        low, high, _ = window_bounds(program, measure.population, as_of)
         details.update({"from": low, "to": high, "to_inclusive": False})
     elif measure.population is not None:
-        low, high, inclusive = measures.window_bounds(measure.population)
+        low, high, inclusive = window_bounds(program, measure.population, as_of)
         details.update({"population": measure.population.text, "from": low, "to": high, "to_inclusive": inclusive})
     return details
 
 
-def _indicator(ind: ir.Indicator, row: dict, measures: _Measures) -> Step:
+def _indicator(program: ir.Program, ind: ir.Indicator, row: dict, as_of: date) -> Step:
     value = row.get(column_name("indicator_value", ind.name))
     score = row.get(column_name("indicator_score", ind.name))
     key = f"x.{ind.name}."
-    details = _measure_details(ind.measure, row, key, measures)
+    details = _measure_details(program, ind.measure, row, key, as_of)
     details["score"] = score
     if ind.measure.kind == "nps":
         details["passives"] = (details.get("denominator") or 0) - details.get("promoters", 0) - details.get("detractors", 0)
@@ -77,7 +77,7 @@ def _indicator(ind: ir.Indicator, row: dict, measures: _Measures) -> Step:
         details["rank"] = {"percentile": row.get(key + "percentile"), "group_size": row.get(key + "group_size"),
                            "factor": rank.factor,
                            "group": {g: row.get(f"m.{g}") for g in rank.group} or "platform"}
-        if rank.floor_op is not None and _COMPARE[rank.floor_op](value, rank.floor_value):
+        if rank.floor_op is not None and COMPARE[rank.floor_op](value, rank.floor_value):
             details["rank"]["floor"] = f"a value {rank.floor_op} {rank.floor_value:g} scores {rank.floor_score:g}"
         elif rank.min_group is not None and (row.get(key + "group_size") or 0) < rank.min_group:
             details["rank"]["fallback"] = f"group of {row.get(key + 'group_size')} < {rank.min_group}"
@@ -85,10 +85,10 @@ def _indicator(ind: ir.Indicator, row: dict, measures: _Measures) -> Step:
         x = 1.0 if value is True else 0.0 if value is False else value
         details["curve"] = curve_score(ind.curve, x)[1]
     provenance = (ind.curve or ind.rank or ind).provenance
-    return Step("indicator", ind.name, ind.title, value, _DISPLAY_UNIT.get(ind.type, ""), details, provenance=provenance)
+    return Step("indicator", ind.name, ind.title, value, DISPLAY_UNIT.get(ind.type, ""), details, provenance=provenance)
 
 
-def _rules(rules, matched: str | None, ctx: _Context, env: dict, parts_failed) -> list[dict]:
+def _rules(rules, matched: str | None, parts_failed) -> list[dict]:
     tried = []
     for rule in rules:
         hit = rule.name == matched
@@ -112,15 +112,12 @@ def trace_from_row(program: ir.Program, row: dict, as_of: date) -> Step:
     if row.get("status") == "not_open":
         return root
     env = _env(program, row)
-    ctx = _Context(program, Prepared(tables={}, merchants=[]), as_of)
-    ctx.compute_named = lambda e, target, name: e.get((target, name))
-    measures = _Measures(ctx)
     for v in program.values:
         root.children.append(Step("value", v.name, v.title, env[("value", v.name)],
-                                  _DISPLAY_UNIT.get(v.measure.type, ""),
-                                  _measure_details(v.measure, row, f"x.val.{v.name}.", measures),
+                                  DISPLAY_UNIT.get(v.measure.type, ""),
+                                  _measure_details(program, v.measure, row, f"x.val.{v.name}.", as_of),
                                   provenance=v.provenance))
-    indicators = {i.name: _indicator(i, row, measures) for i in program.indicators}
+    indicators = {i.name: _indicator(program, i, row, as_of) for i in program.indicators}
     grouped = {m for d in program.dimensions for m in d.members}
     for d in program.dimensions:
         members = [{"name": m, "weight": w, "used_weight": row.get(f"x.{d.name}.w.{m}", w if d.member_weights else None),
@@ -133,21 +130,23 @@ def trace_from_row(program: ir.Program, row: dict, as_of: date) -> Step:
         _score_steps(program, row, root)
     if program.bands is not None and row.get("band") is not None:
         _band_step(program, row, root)
-    _rule_steps(program, row, root, ctx, env)
+    _rule_steps(program, row, root, as_of, env)
     for out in program.outputs:
-        details = _measure_details(out.measure, row, f"x.out.{out.name}.", measures)
+        details = _measure_details(program, out.measure, row, f"x.out.{out.name}.", as_of)
         if row.get(f"x.out.{out.name}.group_size") is not None:
             details["group_size"] = row[f"x.out.{out.name}.group_size"]
         root.children.append(Step("output", out.name, out.title, row.get(out.name),
-                                  _DISPLAY_UNIT.get(out.measure.type, ""), details, provenance=out.provenance))
+                                  DISPLAY_UNIT.get(out.measure.type, ""), details, provenance=out.provenance))
     return root
 
 
 def _score_steps(program: ir.Program, row: dict, root: Step) -> None:
     total = program.total
     if total.members:
-        members = [{"name": d, "used_weight": row.get(f"x.total.w.{d}"), "score": row.get(f"dim.{d}")}
-                   for d in total.members]
+        variant = next((v for v in program.weight_variants if row.get(f"m.{v.attribute}") in v.values), None)
+        weights = dict(variant.weights) if variant else {d.name: d.weight for d in program.dimensions}
+        members = [{"name": d, "weight": weights.get(d, 0.0), "used_weight": row.get(f"x.total.w.{d}"),
+                    "score": row.get(f"dim.{d}")} for d in total.members]
         details = {"members": members, "weights_for": _variant(program, row) or "default"}
     else:
         details = {"definition": total.text}
@@ -191,20 +190,15 @@ def _band_step(program: ir.Program, row: dict, root: Step) -> None:
                               provenance=program.bands.provenance))
 
 
-def _rule_steps(program: ir.Program, row: dict, root: Step, ctx: _Context, env: dict) -> None:
-    from rubric.backends.reference.evaluate import _Evaluator
-
-    helper = _Evaluator.__new__(_Evaluator)
-    helper.ctx = ctx
-
+def _rule_steps(program: ir.Program, row: dict, root: Step, as_of: date, env: dict) -> None:
     def failed(rule):
-        return helper._first_failed(rule, env)
+        return first_unmet(program, as_of, rule, env)
 
     status = row.get("status")
-    tried = [] if status == "unrated" else _rules(program.statuses, status, ctx, env, failed)
+    tried = [] if status == "unrated" else _rules(program.statuses, status, failed)
     root.children.append(Step("status", "status", value=status, unit="label", details={"rules": tried}))
     tier = row.get("tier")
-    tried = _rules(program.tiers, tier, ctx, env, failed)
+    tried = _rules(program.tiers, tier, failed)
     details: dict[str, Any] = {"rules": tried}
     position = next((i for i, t in enumerate(tried) if t["matched"]), None)
     if position and tried[position - 1].get("failed"):
@@ -242,23 +236,32 @@ def _explain_rows(program: ir.Program, folder, as_of: date, merchant_id: str | N
     return run_sql(render(query, "duckdb", copy=False), table_spec(program), folder).to_pylist()
 
 
-def explain_merchant(program: ir.Program, folder, as_of: date, merchant_id: str) -> Step:
-    """One merchant's explanation, every number computed by DuckDB (`rubric explain --engine duckdb`)."""
+def explain_all(program: ir.Program, folder, as_of: date, merchant_id: str | None = None) -> dict[str, Step]:
+    """Every merchant's explanation (or one merchant's), every number computed by DuckDB: one
+    explain query (and one for the shadow version), a trace rebuilt from each row."""
     from rubric.backends.reference.evaluate import shadow_version, version_in_force
 
     version = version_in_force(program, as_of) if program.versions else None
     current = version.program if version else program
-    rows = _explain_rows(current, folder, as_of, merchant_id)
-    if not rows:
-        raise KeyError(f"no merchant {merchant_id!r} in the data")
-    trace = trace_from_row(current, rows[0], as_of)
+    traces = {row["merchant_id"]: trace_from_row(current, row, as_of)
+              for row in _explain_rows(current, folder, as_of, merchant_id)}
     if version is not None:
-        trace.details["version"] = version.name
         shadow = shadow_version(program, as_of)
-        if shadow is not None:
-            twin_rows = _explain_rows(shadow.program, folder, as_of, merchant_id, "_shadow")
-            twin = twin_rows[0]
-            trace.details["shadow"] = {"version": shadow.name, "score": twin.get("score"), "gate": twin.get("gate")}
-            trace.children.append(Step("shadow", shadow.name, shadow.title, twin.get("score"), "score",
-                                       {"gate": twin.get("gate"), "trace": trace_from_row(shadow.program, twin, as_of)}))
-    return trace
+        twins = {row["merchant_id"]: row for row in _explain_rows(shadow.program, folder, as_of, merchant_id, "_shadow")} \
+            if shadow is not None and traces else {}
+        for mid, trace in traces.items():
+            trace.details["version"] = version.name
+            if shadow is not None:
+                twin = twins[mid]
+                trace.details["shadow"] = {"version": shadow.name, "score": twin.get("score"), "gate": twin.get("gate")}
+                trace.children.append(Step("shadow", shadow.name, shadow.title, twin.get("score"), "score",
+                                           {"gate": twin.get("gate"), "trace": trace_from_row(shadow.program, twin, as_of)}))
+    return traces
+
+
+def explain_merchant(program: ir.Program, folder, as_of: date, merchant_id: str) -> Step:
+    """One merchant's explanation, every number computed by DuckDB (`rubric explain --engine duckdb`)."""
+    traces = explain_all(program, folder, as_of, merchant_id)
+    if merchant_id not in traces:
+        raise KeyError(f"no merchant {merchant_id!r} in the data")
+    return traces[merchant_id]

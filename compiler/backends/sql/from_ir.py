@@ -433,7 +433,12 @@ class _Builder:
         den_v, num_v = exp.Coalesce(this=den, expressions=[_lit(0)]), exp.Coalesce(this=num, expressions=[_lit(0)])
         value = _case([(exp.GT(this=den_v, expression=_lit(0)),
                         _round9(exp.Div(this=_double(num_v), expression=den_v.copy())))])
-        return value, {"num": num_v.copy(), "den": den_v.copy()}
+        excluded = _lit(0)
+        if self.explain and m.excluding is not None:       # rows the `excluding` clause left out
+            rows = exp.Coalesce(this=self.aggregate(m.population, f"{hint}_rows", exp.Count(this=exp.Star())),
+                                expressions=[_lit(0)])
+            excluded = exp.Sub(this=rows, expression=den_v.copy())
+        return value, {"num": num_v.copy(), "den": den_v.copy(), "excluded": excluded}
 
     def m_count(self, m: ir.Measure, hint: str):
         n = exp.Coalesce(this=self.aggregate(m.population, f"{hint}_n", exp.Count(this=exp.Star())),
@@ -461,7 +466,7 @@ class _Builder:
             mean = exp.Div(this=mean, expression=_lit(float(HOUR_MICROS)))
         value = _case([(exp.GT(this=exp.Coalesce(this=count.copy(), expressions=[_lit(0)]), expression=_lit(0)),
                         _round9(mean))])
-        return value, {"count": exp.Coalesce(this=count.copy(), expressions=[_lit(0)])}
+        return value, {"count": exp.Coalesce(this=count.copy(), expressions=[_lit(0)]), "sum": total.copy()}
 
     def m_nps(self, m: ir.Measure, hint: str):
         operand = self._operand(m)
@@ -652,8 +657,11 @@ class _Builder:
         self.output_measures = {}
         for out in p.outputs:
             if out.measure.kind not in ("expr", "lowest"):
-                value, _ = self.measure(out.measure, f"o{len(cols)}")
+                value, extra = self.measure(out.measure, f"o{len(cols)}")
                 cols.append((f"om.{out.name}", value))
+                if explain:
+                    cols += [(f"x.out.{out.name}.{k}", v) for k, v in extra.items()]
+                    self.explain_cols += [f"x.out.{out.name}.{k}" for k in extra]
                 self.output_measures[out.name] = _col(f"om.{out.name}", "b")
         self.population_ctes()
         self.ctes += self.extra_ctes

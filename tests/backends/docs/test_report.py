@@ -198,3 +198,17 @@ def test_ranked_scores_say_how_they_were_computed(programs, sample_dir):
               if "rank" in s.details]
     assert ranked and all(pct[s.name] == s.details["rank"]["percentile"] for s in ranked)
     assert rows["inquiry_24h_rate"].sample.count("/") == 1
+
+
+def test_deductions_read_as_points_taken_off(tiktok, tmp_path):
+    """A merchant without cashback-card violations loses 0.00 points (not −0.00); one with
+    some loses count × 0.5, shown with a minus sign."""
+    p, data, history = tiktok
+    latest = history[-1]
+    rows = sorted(latest.results.items())
+    clean = next(mid for mid, r in rows if r.row["status"] == "rated" and not r.row["ded.cashback_card"])
+    html = render_report(p, history, clean, tmp_path / "c.html", "zh", data=data).read_text(encoding="utf-8")
+    assert "0 条 × 0.5 分 = 0.00" in html and "−0.00" not in html
+    fined = next((mid, r.row["ded.cashback_card"]) for mid, r in rows if r.row["ded.cashback_card"])
+    html = render_report(p, history, fined[0], tmp_path / "f.html", "en", data=data).read_text(encoding="utf-8")
+    assert f"= −{fined[1]:.2f}" in html

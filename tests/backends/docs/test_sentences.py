@@ -103,7 +103,7 @@ CASES = [
      "近30天内审核通过、类型为“问答”的内容数量。"),
     ("aicaigou_store_score", "boost_amount", None,
      "Total amount minus refunded amount of boost purchases paid in the last 90 days.",
-     "近90天内付款的推广购买的金额合计（扣除退款金额）。"),
+     "近90天内付款的加油包订单的金额合计（扣除退款金额）。"),
     # merchant-level expressions
     ("aicaigou_store_score", "identity_verified", None,
      "Whether the merchant passed identity verification: yes or no.",

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from rubric.check import check_program
+from rubric.collector import collector_paused
 from rubric.diagnostics import CompileError, Diagnostic, Sink
 from rubric.ir import nodes as ir
 from rubric.ir.from_ast import lower_program
@@ -102,7 +103,8 @@ def compile_source(text: str, path: str = "<rubric>", base: str | Path = ".") ->
     """
     sink = Sink()
     source = SourceFile(path, text)
-    program = _compile(source, sink, Path(base))
+    with collector_paused():
+        program = _compile(source, sink, Path(base))
     if sink.errors or program is None:
         _no_rubric(source, sink)
         raise CompileError(sink.sorted(), sink.sources)
@@ -125,7 +127,8 @@ def compile_file(path: str | Path) -> ir.Program:
     """
     sink = Sink()
     source = _read(Path(path), sink)
-    program = _compile(source, sink, Path(path).parent) if source else None
+    with collector_paused():
+        program = _compile(source, sink, Path(path).parent) if source else None
     if sink.errors or program is None:
         if source is not None:
             _no_rubric(source, sink)

@@ -11,9 +11,7 @@ numbers elsewhere.
 from __future__ import annotations
 
 import bisect
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,6 +24,7 @@ from rubric.backends.reference.timeutil import (
 )
 from rubric.backends.reference.trace import Step
 from rubric.check import parse_zone
+from rubric.collector import collector_paused
 from rubric.ir import nodes as ir
 from rubric.ir.from_ast import HOUR_MICROS
 from rubric.ir.printer import expr_text
@@ -1240,7 +1239,7 @@ def evaluate(program: ir.Program, data: Mapping[str, pa.Table] | Prepared, as_of
     >>> ev.results["m0005"].row["ind.satisfaction_rate.value"], ev.results["m0005"].row["score"]
     (0.95, 95.0)
     """
-    with _collector_paused():
+    with collector_paused():
         prepared = data if isinstance(data, Prepared) else prepare(program, data)
         if overrides:
             _check_overrides(program, prepared, as_of, overrides)
@@ -1250,20 +1249,6 @@ def evaluate(program: ir.Program, data: Mapping[str, pa.Table] | Prepared, as_of
         if as_of not in past:                 # a later evaluation's history reads its holds and scores
             past[as_of] = _Past.of(evaluation)
         return evaluation
-
-
-@contextmanager
-def _collector_paused():
-    """The evaluator allocates its traces in bulk, and the cyclic collector would re-traverse
-    every prepared row many times over (about half the run time); nothing the evaluator
-    allocates needs collecting before it returns."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def what_if(evaluation: Evaluation, merchant_id: str, values: Mapping[str, Any]) -> MerchantResult:
@@ -1288,7 +1273,7 @@ def what_if(evaluation: Evaluation, merchant_id: str, values: Mapping[str, Any])
     root = evaluation.rubric or evaluation.program
     prepared = evaluation.prepared
     _check_overrides(root, prepared, evaluation.as_of, {merchant_id: values})
-    with _collector_paused():
+    with collector_paused():
         run = _Evaluator(evaluation.program, prepared, evaluation.as_of, 0, prepared.past(root), root=root,
                          overrides={merchant_id: values}, measured=evaluation, only=frozenset([merchant_id])).run()
     result = run.results[merchant_id]

@@ -15,6 +15,7 @@ from rubric.backends.reference.evaluate import shadow_version, version_in_force
 from rubric.backends.sql.errors import SqlUnsupported
 from rubric.backends.sql.from_ir import build_query
 from rubric.backends.sql.macros import R9_MACRO
+from rubric.collector import collector_paused
 from rubric.ir import nodes as ir
 
 __all__ = ["DIALECTS", "build_sql", "render"]
@@ -55,6 +56,11 @@ _REWRITES = {"postgres": _postgres, "snowflake": _snowflake, "bigquery": _inline
 
 def build_sql(program: ir.Program, as_of: date) -> exp.Select:
     """The query for the version in force at `as_of`, with the shadow version's score joined."""
+    with collector_paused():
+        return _build_sql(program, as_of)
+
+
+def _build_sql(program: ir.Program, as_of: date) -> exp.Select:
     if not program.versions:
         return build_query(program, as_of)
     version = version_in_force(program, as_of)
@@ -89,6 +95,7 @@ def render(query: exp.Expression, dialect: str, pretty: bool = False, copy: bool
     rewrite = _REWRITES.get(dialect)
     tree = query.transform(rewrite) if rewrite else query       # transform() copies
     try:
-        return tree.sql(dialect=dialect, pretty=pretty, unsupported_level="raise", copy=copy and not rewrite)
+        with collector_paused():
+            return tree.sql(dialect=dialect, pretty=pretty, unsupported_level="raise", copy=copy and not rewrite)
     except UnsupportedError as err:
         raise SqlUnsupported(f"{dialect} cannot express part of this rubric: {err}") from None

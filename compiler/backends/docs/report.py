@@ -31,6 +31,7 @@ from rubric.backends.reference.evaluate import (
 from rubric.backends.reference.explain import fmt_value
 from rubric.backends.reference.trace import Step
 from rubric.ir import nodes as ir
+from rubric.tree import walk
 
 __all__ = ["Gain", "build_report", "peer_percentiles", "points_to_gain", "render_report"]
 
@@ -98,6 +99,15 @@ def _targets(ind: ir.Indicator, value, evaluation: Evaluation, merchant_id: str,
     return []
 
 
+def _actionable(ind: ir.Indicator) -> bool:
+    """Whether the merchant can improve the indicator by what it does: not one that only time
+    changes (a store's age, `years since opened_at`), which is no advice."""
+    if ind.measure.kind != "expr" or ind.measure.expr is None:
+        return True
+    kinds = {getattr(node, "kind", None) for node in walk(ind.measure.expr)}
+    return not (kinds & {"years_since", "months_since"}) or bool(kinds & {"ref"})
+
+
 def points_to_gain(evaluation: Evaluation, merchant_id: str) -> list[Gain]:
     """For each indicator of the merchant that is not at its best: the score gained when it
     is, by re-evaluation (`what_if`); positive gains only, largest first. `evaluation` comes
@@ -107,7 +117,7 @@ def points_to_gain(evaluation: Evaluation, merchant_id: str) -> list[Gain]:
     if base is None or result.row.get("status") == "not_open":
         return []
     merchants = {m["merchant_id"]: m for m in evaluation.prepared.merchants}
-    gains = [g for ind in evaluation.program.indicators
+    gains = [g for ind in evaluation.program.indicators if _actionable(ind)
              if (g := _gain(evaluation, ind, merchant_id, merchants)) is not None]
     gains.sort(key=lambda g: (-g.gain, -g.raw_gain, g.indicator))
     return gains

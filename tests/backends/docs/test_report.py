@@ -212,3 +212,18 @@ def test_deductions_read_as_points_taken_off(tiktok, tmp_path):
     fined = next((mid, r.row["ded.cashback_card"]) for mid, r in rows if r.row["ded.cashback_card"])
     html = render_report(p, history, fined[0], tmp_path / "f.html", "en", data=data).read_text(encoding="utf-8")
     assert f"= −{fined[1]:.2f}" in html
+
+
+def test_points_to_gain_leave_out_what_only_time_changes(programs, sample_dir):
+    """爱采购 scores the shop's age (`years since opened_at`): no advice to "raise" it, though a
+    re-evaluation at 5 years would add points; indicators the merchant acts on remain."""
+    aicaigou = programs["aicaigou_store_score"]
+    latest = evaluate(aicaigou, prepare(aicaigou, load_data(aicaigou, sample_dir)), AS_OF)
+    young = [mid for mid, r in sorted(latest.results.items())
+             if r.row["status"] == "rated" and (r.row["ind.shop_age.score"] or 10) < 10]
+    assert young, "the sample has young rated shops"
+    for mid in young[:5]:
+        assert what_if(latest, mid, {"shop_age": 5.0}).row["score"] > latest.results[mid].row["score"]
+        gains = points_to_gain(latest, mid)
+        assert "shop_age" not in {g.indicator for g in gains}
+    assert any(points_to_gain(latest, mid) for mid in young[:5])

@@ -226,6 +226,10 @@ def _check_score_rule(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: S
 def _check_rank(ind: ast.IndicatorDecl, vtype: str, syms: Symbols, sink: Sink) -> None:
     """`score F × percentile among open merchants ...` and its floor rule."""
     ranked = ind.ranked
+    if ind.direction is None:
+        sink.error("R0414", f"`{ind.name.name}` is ranked, but does not say which way is better", ranked.span,
+                   "which end ranks first?",
+                   help=f"add `higher is better` (or `lower is better`) under `indicator {ind.name.name}`")
     check_group(ranked.among, ranked.entity, ranked.same, syms, sink,
                 groups=("open",) if ranked.among.name != "rated" else ("rated", "open"))
     if ranked.among.name == "rated":

@@ -569,7 +569,13 @@ def check_group(among: ast.Name, entity: ast.Name, same, syms: Symbols, sink,
     if entity.name != syms.entity:
         _error(sink, "R0202", f"percentiles rank `{syms.entity}`, not `{entity.name}`", entity.span,
                "not the scored table", f"write `among {among.name} {syms.entity}`")
+    seen: set[str] = set()
     for attr in same:
+        if attr.name in seen:
+            _error(sink, "R0204", f"`{attr.name}` is listed twice in `of the same ...`", attr.span, "listed before",
+                   f"list each column once: `of the same {', '.join(dict.fromkeys(a.name for a in same))}`")
+            continue
+        seen.add(attr.name)
         if syms.column(syms.entity, attr.name) is None:
             _error(sink, "R0203", f"`{attr.name}` is not a column of `{syms.entity}`", attr.span, "unknown column",
                    did_you_mean(attr.name, [c.name.name for c in syms.tables[syms.entity].columns]) if syms.entity in syms.tables else None)

@@ -145,13 +145,19 @@ def score(rubric: Path = typer.Argument(..., help="The .rubric file."),
           spark_master: Optional[str] = typer.Option(None, "--spark-master", help="Spark master URL (default local[*])."),
           explain_out: Optional[Path] = typer.Option(None, "--explain-out", help="Also write one row per merchant × "
                                                      "contribution (.parquet, .csv or .json), computed by DuckDB."),
+          threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB: threads to use "
+                                                "(default: every core)."),
+          memory_limit: Optional[str] = typer.Option(None, "--memory-limit", help="DuckDB: memory to use, e.g. "
+                                                     "2GB (default: 80% of RAM); beyond it DuckDB spills to disk."),
           quiet: bool = typer.Option(False, "--quiet", help="No summary table.")) -> None:
     """Score every merchant; one row per merchant (domain.md §3)."""
     if engine not in ENGINES:
         raise _Fail(f"unknown engine {engine!r}: use {', '.join(ENGINES)}", 2)
+    if engine != "duckdb" and (threads is not None or memory_limit is not None):
+        raise _Fail("--threads and --memory-limit set up DuckDB: use them with --engine duckdb", 2)
     day = _date(as_of)
     if engine == "duckdb":
-        name, summary = _score_duckdb(rubric, data, day, out_file)
+        name, summary = _score_duckdb(rubric, data, day, out_file, threads, memory_limit)
     else:
         program = _compile(rubric)
         table = _score_with(engine, program, data, day, spark_master)
@@ -191,7 +197,8 @@ def _write_contributions(rubric: Path, data: Path, day, out_file: Path) -> None:
     err.print(f"wrote {table.num_rows} contributions to {out_file}")
 
 
-def _score_duckdb(rubric: Path, data: Path, day, out_file: Path | None):
+def _score_duckdb(rubric: Path, data: Path, day, out_file: Path | None, threads: int | None = None,
+                  memory_limit: str | None = None):
     """Compiled SQL from the cache (compiling on a miss), validated data, one DuckDB query
     into a temporary table that DuckDB writes and summarises. A cached run imports neither
     the compiler nor pyarrow (Parquet is written by DuckDB). Returns (name, summary)."""
@@ -209,8 +216,11 @@ def _score_duckdb(rubric: Path, data: Path, day, out_file: Path | None):
         raise _Fail(f"the duckdb engine cannot run this rubric: {e}; use --engine python", 1) from None
     if out_file is not None and out_file.suffix.lower() not in (".csv", ".parquet", ".json"):
         raise _Fail(f"cannot write {out_file}: unknown suffix {out_file.suffix!r}; use one of .csv, .parquet, .json", 1)
-    _validate_sql(entry["program"], data, entry)
-    con = run_into(entry["sql"], entry["tables"], data)
+    try:
+        _validate_sql(entry["program"], data, entry, threads=threads, memory_limit=memory_limit)
+        con = run_into(entry["sql"], entry["tables"], data, threads=threads, memory_limit=memory_limit)
+    except ValueError as e:           # a memory limit DuckDB does not understand
+        raise _Fail(f"--memory-limit: {e}", 2) from None
     if out_file is not None:
         if out_file.suffix.lower() == ".parquet":
             from rubric.data.write import write_atomic
@@ -267,7 +277,8 @@ def _validated_marker(model: dict, needs: list, data: Path):
     return cache_dir().parent / "validated" / hashlib.sha256(key.encode()).hexdigest()
 
 
-def _validate_sql(program, data: Path, entry: dict | None = None) -> None:
+def _validate_sql(program, data: Path, entry: dict | None = None, threads: int | None = None,
+                  memory_limit: str | None = None) -> None:
     """Validate the data in SQL, unless these exact files passed these checks before. With a
     cache `entry` the marker is computed from its JSON (no program needed until validating)."""
     from rubric.data.errors import DataError
@@ -292,8 +303,13 @@ def _validate_sql(program, data: Path, entry: dict | None = None) -> None:
     except ImportError:          # validation in SQL not available: validate with the loader
         _load(program, data)
         return
+    con = None
+    if threads is not None or memory_limit is not None:
+        from rubric.backends.sql.duckdb_runner import connect
+
+        con = connect(threads, memory_limit)
     try:
-        validate_folder(program, data)
+        validate_folder(program, data, con=con)
         if marker is not None:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.touch()
@@ -302,6 +318,9 @@ def _validate_sql(program, data: Path, entry: dict | None = None) -> None:
     except DataError as e:
         sys.stderr.write(str(e) + "\n")
         raise _Fail("the data was not scored; fix the problems above", 1) from None
+    finally:
+        if con is not None:
+            con.close()
 
 
 @app.command()

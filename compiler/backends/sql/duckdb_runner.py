@@ -33,7 +33,13 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def connect(threads: int | None = None):
+def connect(threads: int | None = None, memory_limit: str | None = None):
+    """A DuckDB connection set up for Rubric's SQL. `threads` (default: every core) and
+    `memory_limit` (e.g. "2GB"; default: DuckDB's, 80% of RAM) bound what one run takes on a
+    shared machine; past the limit DuckDB spills to a temporary folder (under the system's
+    temporary directory) instead of failing. A limit DuckDB does not accept raises ValueError."""
+    import tempfile
+
     import duckdb
 
     from rubric.backends.sql.macros import R9_MACRO
@@ -43,6 +49,14 @@ def connect(threads: int | None = None):
     con.execute(R9_MACRO["duckdb"])
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    if memory_limit is not None:
+        try:
+            con.execute(f"SET memory_limit = {_literal(str(memory_limit))}")
+        except duckdb.Error as err:
+            con.close()
+            raise ValueError(f"memory limit {memory_limit!r} is not a size DuckDB understands ({err}); "
+                             "write it like 500MB or 2GB") from None
+        con.execute(f"SET temp_directory = {_literal(str(Path(tempfile.gettempdir()) / 'rubric-duckdb-spill'))}")
     return con
 
 
@@ -89,11 +103,12 @@ def run_duckdb(program, folder: str | Path, as_of: date, threads: int | None = N
     return run_sql(render(build_sql(program, as_of), "duckdb", copy=False), table_spec(program), folder, threads)
 
 
-def run_into(sql: str, spec, folder: str | Path, threads: int | None = None, name: str = "result"):
+def run_into(sql: str, spec, folder: str | Path, threads: int | None = None, name: str = "result",
+             memory_limit: str | None = None):
     """Run the query into a temporary table `name` of a new connection and return the
     connection: the result is written (`copy_parquet`) and summarised (`summarize`) by
     DuckDB, without passing through Python objects (or importing pyarrow)."""
-    con = connect(threads)
+    con = connect(threads, memory_limit)
     register_views(con, spec, folder)
     con.execute(f"CREATE TEMP TABLE {_quote(name)} AS {sql}")
     return con

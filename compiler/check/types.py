@@ -457,7 +457,23 @@ def _infer_compare(expr: ast.Compare, ctx, syms, sink) -> str | None:
                f"{describe(left)} vs {describe(right)}", _unit_help(left, right))
     elif expr.op not in ("=", "!=") and left in ("bool", "label", "text", "id", "tier", "status"):
         _error(sink, "R0301", f"{describe(left)} has no order; use = or !=", expr.span, "not ordered")
+    else:
+        _share_bounds(expr, left, right, sink)
     return "bool"
+
+
+def _share_bounds(expr: ast.Compare, left: str, right: str, sink) -> None:
+    """A share runs from 0% to 100%: compared with a percentage outside, the condition never
+    holds or always holds, which is a mistake (e.g. `store_rank >= 105%`)."""
+    flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+    for share, literal, op in ((left, expr.right, expr.op), (right, expr.left, flipped[expr.op])):
+        if share == "share" and literal.kind == "number" and literal.unit == "percent" \
+                and not 0.0 <= literal.value <= 1.0:
+            above = literal.value > 1.0
+            never = op in ((">", ">=", "=") if above else ("<", "<=", "="))
+            _error(sink, "R0408", f"a share runs from 0% to 100%: `{op} {literal.text}` "
+                                  f"{'never' if never else 'always'} holds", literal.span, "outside 0% .. 100%",
+                   "write a percentage between 0% and 100%")
 
 
 def _comparable(left: str, right: str) -> bool:

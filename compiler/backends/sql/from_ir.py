@@ -260,8 +260,9 @@ class _Builder:
         if (self.pending_joins is None or pop is None or alias != "t" or outer_table != pop.table or e.earliest
                 or e.within_micros is None or e.time_column is None or _uses_outer(e)
                 or e.after_column != pop.time_column or pop.window is None
-                or pop.window.start_micros > e.within_micros or self.schemas[outer_table].column(e.after_column) is None):
-            return None
+                or pop.window.start_micros > e.within_micros or self.schemas[outer_table].column(e.after_column) is None
+                or getattr(self.schemas[e.table].column(e.time_column), "planned", False)):
+            return None          # (a planned time, e.g. a promise, is read even after as-of: no bound)
         start = self.t - pop.window.start_micros
         when = _col(e.time_column, inner)
         found = exp.select(_col(e.inner_column, inner).as_("link", copy=False), exp.Max(this=when).as_("latest", copy=False))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Optional
 
@@ -163,7 +162,9 @@ def score(rubric: Path = typer.Argument(..., help="The .rubric file."),
         table = _score_with(engine, program, data, day, spark_master)
         if out_file is not None:
             _write_table(table, out_file)
-        name, summary = program.name, summarize_rows(table.to_pylist())
+        from rubric.backends.sql.duckdb_runner import summarize_table
+
+        name, summary = program.name, summarize_table(table)
     if explain_out is not None:
         _write_contributions(rubric, data, day, explain_out)
     if not quiet:
@@ -418,7 +419,9 @@ def demo(data: Optional[Path] = typer.Option(None, "--data", help="Use this fold
         day, folder = _demo_plan(program, data, as_of)
         result = _evaluate(program, _load(program, folder), day)
         results.append((program, result, day, folder))
-    _summary_rows([(p.name, d, summarize_rows(r.to_pylist())) for p, r, d, _ in results])
+    from rubric.backends.sql.duckdb_runner import summarize_table
+
+    _summary_rows([(p.name, d, summarize_table(r.table)) for p, r, d, _ in results])
     for program, result, day, folder in results:
         example = next((r["merchant_id"] for r in result.to_pylist() if r["status"] not in ("not_open", "unrated")), None)
         if example:
@@ -456,24 +459,6 @@ def _generator_tag() -> str:
     from rubric.sample import generate
 
     return hashlib.sha256(inspect.getsource(generate).encode()).hexdigest()[:8]
-
-
-def _summary(results, day) -> None:
-    _summary_rows([(program.name, result.evaluation.as_of, summarize_rows(result.to_pylist()))
-                   for program, result in results], day)
-
-
-def summarize_rows(rows: list[dict]) -> dict:
-    """The summary of result rows (as `duckdb_runner.summarize` computes it in SQL)."""
-    scores = [r["score"] for r in rows if r["score"] is not None]
-
-    def ordered(counter: Counter) -> list[tuple[str, int]]:
-        return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-
-    return {"merchants": len(rows), "rated": len(scores), "mean": sum(scores) / len(scores) if scores else None,
-            "statuses": sorted(Counter(r["status"] for r in rows).items()),
-            "tiers": ordered(Counter(r["tier"] for r in rows if r["tier"] is not None)),
-            "consequences": ordered(Counter(c for r in rows for c in r["consequences"].split(";") if c))}
 
 
 def _summary_rows(results, day=None) -> None:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:                   # imported by the functions that return Arrow tables
     import pyarrow as pa
 
-__all__ = ["connect", "copy_parquet", "register_views", "run_duckdb", "run_into", "run_sql", "summarize", "table_spec",
-           "SQL_TYPES"]
+__all__ = ["connect", "copy_parquet", "register_views", "run_duckdb", "run_into", "run_sql", "summarize",
+           "summarize_table", "table_spec", "SQL_TYPES"]
 
 # declared column type -> DuckDB type (keys are the values of rubric.ir.schema.ColumnType)
 SQL_TYPES = {
@@ -140,3 +140,17 @@ def summarize(con, name: str = "result") -> dict:
                             "ORDER BY n DESC, tier"),
             "consequences": counts(f"SELECT c, count(*) AS n FROM (SELECT unnest(string_split(consequences, ';')) AS c "
                                    f"FROM {table}) WHERE c <> '' GROUP BY c ORDER BY n DESC, c")}
+
+
+def summarize_table(table: pa.Table) -> dict:
+    """`summarize` of a result that is an Arrow table (the Python and Spark engines'), by
+    DuckDB over the table in place: one summary, computed one way, for every engine."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("result", table)
+        return summarize(con)
+    finally:
+        con.close()
+

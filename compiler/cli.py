@@ -241,17 +241,13 @@ ENGINES = ("duckdb", "python", "spark")
 
 
 def _score_with(engine: str, program, data: Path, day, spark_master=None):
-    """The output table from one engine; every engine validates the data first."""
+    """The output table of the Python or Spark engine (DuckDB runs in `_score_duckdb`); every
+    engine validates the data first."""
     if engine == "python":
         return _evaluate(program, _load(program, data), day).table
     from rubric.backends.sql.errors import SqlUnsupported
 
     try:
-        if engine == "duckdb":
-            from rubric.backends.sql.duckdb_runner import run_duckdb
-
-            _validate_sql(program, data)
-            return run_duckdb(program, data, day)
         from rubric.backends.sql.spark_runner import run_spark
 
         _load(program, data)

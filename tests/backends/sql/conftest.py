@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, settings
 
 
 def load_support():
-    """`_support.py` as one module shared by this conftest and the test modules."""
+    """`_support.py` as one module shared by this conftest and the test modules: loaded here,
+    before pytest imports any test module of this folder, which then `import
+    rubric_tests_sql_support as support`."""
     name = "rubric_tests_sql_support"
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_support.py"))
@@ -26,6 +28,8 @@ def load_support():
         spec.loader.exec_module(module)
     return sys.modules[name]
 
+
+load_support()
 
 settings.register_profile(
     "ci",

@@ -8,7 +8,6 @@ cache in a fresh folder per test.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -19,18 +18,8 @@ import sqlglot
 from rubric import cli
 from rubric.backends.sql.render import DIALECTS, preamble
 
+import rubric_tests_sql_support as support  # loaded by conftest.py
 
-def _support():
-    name = "rubric_tests_sql_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_support.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _support()
 GOLDEN = Path(__file__).with_name("golden")
 FORMATS = ("csv", "parquet", "json")
 

@@ -18,8 +18,6 @@ everything else identical.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -36,18 +34,8 @@ from rubric.backends.sql.duckdb_runner import run_duckdb
 from rubric.check import parse_zone
 from rubric.data.load import ARROW_TYPES
 
+import rubric_tests_sql_support as support  # loaded by conftest.py
 
-def _support():
-    name = "rubric_tests_sql_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_support.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _support()
 RUBRICS = support.RUBRICS
 
 US, SEC = 1, 1_000_000

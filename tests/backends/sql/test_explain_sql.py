@@ -9,10 +9,8 @@ computed by DuckDB: its counts and weights are the trace's.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import sys
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -21,19 +19,8 @@ import rubric
 from rubric.backends.reference.explain import explain_text
 from rubric.backends.sql.explain import explain_all, explain_merchant
 
+import rubric_tests_sql_support as support  # loaded by conftest.py
 
-
-def _support():
-    name = "rubric_tests_sql_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_support.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _support()
 FIXED = [(name, day) for name in support.RUBRICS for day in support.FIXED_AS_OFS[name]]
 
 

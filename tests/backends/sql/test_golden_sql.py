@@ -14,8 +14,6 @@ recorded as the test's `sql_compile_seconds` property), never asserted.
 from __future__ import annotations
 
 import functools
-import importlib.util
-import sys
 import time
 from pathlib import Path
 
@@ -25,18 +23,8 @@ import sqlglot
 import rubric
 from rubric.backends.sql.render import DIALECTS, build_sql, preamble, render
 
+import rubric_tests_sql_support as support  # loaded by conftest.py
 
-def _support():
-    name = "rubric_tests_sql_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_support.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _support()
 GOLDEN = Path(__file__).with_name("golden")
 CASES = [(name, dialect) for name in support.RUBRICS for dialect in DIALECTS]
 

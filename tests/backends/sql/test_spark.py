@@ -8,8 +8,6 @@ Every output column is compared like in test_differential_duckdb.py.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,18 +17,8 @@ import rubric
 from rubric.backends.sql import spark_runner
 from rubric.backends.sql.spark_runner import run_spark
 
+import rubric_tests_sql_support as support  # loaded by conftest.py
 
-def _support():
-    name = "rubric_tests_sql_support"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_support.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-support = _support()
 MASTER = "local[2]"
 
 pytestmark = pytest.mark.slow
